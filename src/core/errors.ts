@@ -1,0 +1,53 @@
+// Typed errors, each with a hint that says how to fix it. Exit codes are part of the contract.
+// May import: nothing.
+
+export const ExitCode = {
+  /** Done, or nothing to do. */
+  Ok: 0,
+  /** A node failed. */
+  NodeFailed: 1,
+  /** Bad input or configuration; nothing was written. */
+  BadInput: 2,
+  /** Reboots are pending but could not start: outside the window, blocked, or lock held. */
+  Pending: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class RebootDaemonError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  constructor(message: string, opts: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.exitCode = opts.exitCode ?? ExitCode.NodeFailed;
+    this.hint = opts.hint;
+  }
+}
+
+/** Bad input: a window, a duration, a selector, a kubeconfig, a scenario file. Exit code 2. */
+export class InputError extends RebootDaemonError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: ExitCode.BadInput, ...(hint === undefined ? {} : { hint }) });
+  }
+}
+
+/** The API server refused for lack of permission; names the verb and resource. */
+export class PermissionError extends RebootDaemonError {
+  constructor(
+    readonly verb: string,
+    readonly resource: string,
+    detail: string,
+  ) {
+    super(`forbidden: cannot ${verb} ${resource}: ${detail}`, {
+      exitCode: ExitCode.BadInput,
+      hint: `grant "${verb}" on "${resource}"; \`reboot-daemon rbac\` prints the ClusterRole this tool needs`,
+    });
+  }
+}
+
+export function formatError(err: unknown): string {
+  if (err instanceof RebootDaemonError) {
+    return err.hint ? `${err.message}\n  hint: ${err.hint}` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
