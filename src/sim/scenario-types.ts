@@ -1,0 +1,122 @@
+// The typed shape of a simulator scenario: nodes, workloads, timing and faults.
+// May import: ./host/host.js (types), ./pdb.js (types).
+import type { SentinelCommandSpec } from './host/host.js';
+import type { IntOrPercent } from './pdb.js';
+
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface ScenarioNode {
+  readonly name: string;
+  readonly rebootRequired: boolean;
+  readonly rebootRequiredPkgs: readonly string[];
+  readonly unschedulable: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly controlPlane: boolean;
+  readonly zone: string | undefined;
+  readonly bootSeconds: number;
+  /** After a reboot the node stays NotReady forever. */
+  readonly neverReturns: boolean;
+  /** After booting, the node goes NotReady/Ready this many times before settling. */
+  readonly flap: number;
+  /** Boots so fast it is never seen NotReady. */
+  readonly fast: boolean;
+  readonly sentinelCommand: SentinelCommandSpec | undefined;
+  readonly osImage: string;
+  readonly kubeletVersion: string;
+}
+
+export interface ScenarioPdb {
+  readonly minAvailable?: IntOrPercent;
+  readonly maxUnavailable?: IntOrPercent;
+  readonly unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+}
+
+export interface ScenarioDeployment {
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly pdb: ScenarioPdb | undefined;
+  readonly emptyDir: boolean;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+export interface ScenarioDaemonSet {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+export interface ScenarioBarePod {
+  readonly name: string;
+  readonly namespace: string;
+  readonly node: string;
+  readonly emptyDir: boolean;
+}
+
+export interface ScenarioStaticPod {
+  readonly name: string;
+  readonly namespace: string;
+  /** 'controlPlane', 'all', or node names. */
+  readonly nodes: 'controlPlane' | 'all' | readonly string[];
+}
+
+export interface ScenarioTiming {
+  readonly podStartSeconds: number;
+  readonly podReadySeconds: number;
+  /** How long a helper script "runs" before its pod completes. */
+  readonly scriptRunSeconds: number;
+  /** From a reboot trigger until the node's pods are stopped. */
+  readonly shutdownSeconds: number;
+  readonly notReadyAfterSeconds: number;
+  readonly heartbeatSeconds: number;
+  readonly defaultBootSeconds: number;
+  /** Interval of each NotReady/Ready swing of a flapping node. */
+  readonly flapSeconds: number;
+  /** Each delay varies by ± this fraction (0..1), drawn from the seeded random. */
+  readonly jitter: number;
+}
+
+export interface ScenarioErrorFault {
+  readonly code: 500 | 503 | 429;
+  readonly rate: number;
+  readonly verbs?: readonly string[];
+  readonly resources?: readonly string[];
+}
+
+export interface ScenarioFaults {
+  readonly errors: readonly ScenarioErrorFault[];
+  readonly watchDropEverySeconds: number | undefined;
+  readonly latencyMs:
+    | { readonly base: number; readonly jitter: number; readonly spikeRate: number; readonly spikeMs: number }
+    | undefined;
+}
+
+export interface Scenario {
+  readonly seed: number;
+  readonly namespaces: readonly string[];
+  readonly nodes: readonly ScenarioNode[];
+  readonly workloads: {
+    readonly deployments: readonly ScenarioDeployment[];
+    readonly daemonSets: readonly ScenarioDaemonSet[];
+    readonly barePods: readonly ScenarioBarePod[];
+    readonly staticPods: readonly ScenarioStaticPod[];
+  };
+  readonly timing: ScenarioTiming;
+  readonly faults: ScenarioFaults;
+}
+
+export const DEFAULT_TIMING: ScenarioTiming = {
+  podStartSeconds: 0.3,
+  podReadySeconds: 2,
+  scriptRunSeconds: 0.2,
+  shutdownSeconds: 0.5,
+  notReadyAfterSeconds: 2,
+  heartbeatSeconds: 10,
+  defaultBootSeconds: 30,
+  flapSeconds: 5,
+  jitter: 0.1,
+};
