@@ -1,0 +1,61 @@
+// The typed API clients the adapters share, built from one KubeConfig with a per-request timeout.
+// May import: @kubernetes/client-node.
+
+import {
+  AppsV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  PolicyV1Api,
+  ServerConfiguration,
+  Watch,
+  createConfiguration,
+} from '@kubernetes/client-node';
+import type { KubeConfig, Middleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
+
+export interface K8sClients {
+  readonly kc: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly policy: PolicyV1Api;
+  readonly coordination: CoordinationV1Api;
+  readonly watch: Watch;
+}
+
+export interface ClientOptions {
+  /** Abort any single request (not watches) that takes longer than this. Default 30 s; 0 disables. */
+  readonly requestTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+function timeoutMiddleware(ms: number): Middleware {
+  return {
+    pre: async (ctx: RequestContext) => {
+      const own = ctx.getSignal();
+      const timeout = AbortSignal.timeout(ms);
+      ctx.setSignal(own ? AbortSignal.any([own, timeout]) : timeout);
+      return ctx;
+    },
+    post: async (res: ResponseContext) => res,
+  };
+}
+
+/** Builds the API clients. Throws when the current context has no cluster (loadKubeConfig checks that). */
+export function makeClients(kc: KubeConfig, opts: ClientOptions = {}): K8sClients {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the current kubeconfig context has no cluster');
+  const ms = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const config = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: ms > 0 ? [timeoutMiddleware(ms)] : [],
+  });
+  return {
+    kc,
+    core: new CoreV1Api(config),
+    apps: new AppsV1Api(config),
+    policy: new PolicyV1Api(config),
+    coordination: new CoordinationV1Api(config),
+    watch: new Watch(kc),
+  };
+}

@@ -1,0 +1,150 @@
+// The ClusterPort on the Kubernetes API through client-node: paged lists, cordon patches as kubectl sends them,
+// policy/v1 evictions, and watch-based waits. A 403 becomes PermissionError naming the verb and resource.
+// May import: core, ports, sibling k8s adapter files and @kubernetes/client-node.
+
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { V1Eviction } from '@kubernetes/client-node';
+import type { NodeView, PdbView, PodView } from '../../core/types.js';
+import type { ClusterPort, EvictResult, NodeMetaPatch, PodRef } from '../../ports/cluster.js';
+import type { K8sClients } from './client.js';
+import { apiCode, apiMessage, guarded, isConflict, isNotFound, rethrow, statusBody } from './api-errors.js';
+import { toNodeView, toPdbView, toPodView } from './convert.js';
+import { listAll } from './paging.js';
+import { waitPodsGone, watchNode } from './cluster-watch.js';
+
+const strategicMerge = (): ReturnType<typeof setHeaderOptions> =>
+  setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+const mergePatch = (): ReturnType<typeof setHeaderOptions> =>
+  setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/** The PDB named in a 429 refusal: details.causes first, then the message text. */
+export function pdbFromRefusal(status: ReturnType<typeof statusBody>): string | undefined {
+  const texts = [
+    ...(status?.details?.causes ?? [])
+      .filter((c) => c.reason === 'DisruptionBudget')
+      .map((c) => c.message ?? ''),
+    status?.message ?? '',
+  ];
+  for (const text of texts) {
+    const m = /disruption budget "?([a-z0-9]([-a-z0-9.]*[a-z0-9])?)"?/i.exec(text);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+export class KubernetesCluster implements ClusterPort {
+  constructor(private readonly clients: K8sClients) {}
+
+  async listNodes(labelSelector?: string): Promise<NodeView[]> {
+    const { items } = await guarded('list', 'nodes', () =>
+      listAll((page) => this.clients.core.listNode({ ...page, ...(labelSelector ? { labelSelector } : {}) })),
+    );
+    return items.map(toNodeView);
+  }
+
+  async getNode(name: string): Promise<NodeView> {
+    return toNodeView(await guarded('get', 'nodes', () => this.clients.core.readNode({ name })));
+  }
+
+  async setUnschedulable(name: string, value: boolean): Promise<boolean> {
+    const node = await this.getNode(name);
+    if (node.unschedulable === value) return false;
+    const body = { spec: { unschedulable: value ? true : null } };
+    await guarded('patch', 'nodes', () => this.clients.core.patchNode({ name, body }, strategicMerge()));
+    return true;
+  }
+
+  async patchNodeMeta(name: string, patch: NodeMetaPatch): Promise<void> {
+    const metadata: Record<string, unknown> = {};
+    if (patch.labels && Object.keys(patch.labels).length > 0) metadata['labels'] = patch.labels;
+    if (patch.annotations && Object.keys(patch.annotations).length > 0)
+      metadata['annotations'] = patch.annotations;
+    if (Object.keys(metadata).length === 0) return;
+    await guarded('patch', 'nodes', () =>
+      this.clients.core.patchNode({ name, body: { metadata } }, mergePatch()),
+    );
+  }
+
+  async listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodView[]> {
+    const fieldSelector = `spec.nodeName=${nodeName}`;
+    const { items } = await guarded('list', 'pods', () =>
+      listAll((page) =>
+        this.clients.core.listPodForAllNamespaces({
+          ...page,
+          fieldSelector,
+          ...(labelSelector ? { labelSelector } : {}),
+        }),
+      ),
+    );
+    return items.map(toPodView);
+  }
+
+  async listPods(opts: { labelSelector?: string; namespace?: string }): Promise<PodView[]> {
+    const sel = opts.labelSelector ? { labelSelector: opts.labelSelector } : {};
+    const ns = opts.namespace;
+    const { items } = await guarded('list', 'pods', () =>
+      listAll((page) =>
+        ns
+          ? this.clients.core.listNamespacedPod({ ...page, ...sel, namespace: ns })
+          : this.clients.core.listPodForAllNamespaces({ ...page, ...sel }),
+      ),
+    );
+    return items.map(toPodView);
+  }
+
+  async listPdbs(): Promise<PdbView[]> {
+    const { items } = await guarded('list', 'poddisruptionbudgets', () =>
+      listAll((page) => this.clients.policy.listPodDisruptionBudgetForAllNamespaces(page)),
+    );
+    return items.map(toPdbView);
+  }
+
+  async evictPod(pod: PodRef, gracePeriodSeconds?: number): Promise<EvictResult> {
+    const body: V1Eviction = {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: pod.name, namespace: pod.namespace },
+      deleteOptions: {
+        ...(gracePeriodSeconds === undefined || gracePeriodSeconds < 0 ? {} : { gracePeriodSeconds }),
+        ...(pod.uid ? { preconditions: { uid: pod.uid } } : {}),
+      },
+    };
+    try {
+      await this.clients.core.createNamespacedPodEviction({ name: pod.name, namespace: pod.namespace, body });
+      return { kind: 'evicted' };
+    } catch (err) {
+      const code = apiCode(err);
+      // 404: already gone. 409 on our uid precondition: the pod we meant was replaced, so it is gone too.
+      if (code === 404 || (code === 409 && pod.uid)) return { kind: 'gone' };
+      if (code === 403) rethrow(err, 'create', 'pods/eviction');
+      if (code === 429) {
+        const pdb = pdbFromRefusal(statusBody(err));
+        return { kind: 'refused', code: 429, message: apiMessage(err), ...(pdb ? { pdb } : {}) };
+      }
+      if (code === undefined) throw err;
+      return { kind: 'error', code, message: apiMessage(err) };
+    }
+  }
+
+  async deletePod(pod: PodRef, gracePeriodSeconds?: number): Promise<void> {
+    try {
+      await this.clients.core.deleteNamespacedPod({
+        name: pod.name,
+        namespace: pod.namespace,
+        ...(gracePeriodSeconds === undefined || gracePeriodSeconds < 0 ? {} : { gracePeriodSeconds }),
+        ...(pod.uid ? { body: { preconditions: { uid: pod.uid } } } : {}),
+      });
+    } catch (err) {
+      if (isNotFound(err) || (isConflict(err) && pod.uid)) return;
+      rethrow(err, 'delete', 'pods');
+    }
+  }
+
+  waitPodsGone(pods: readonly PodRef[], onGone: (pod: PodRef) => void, signal: AbortSignal): Promise<void> {
+    return waitPodsGone(this.clients, pods, onGone, signal);
+  }
+
+  watchNode(name: string, onChange: (node: NodeView) => void, signal: AbortSignal): Promise<void> {
+    return watchNode(this.clients, name, onChange, signal);
+  }
+}

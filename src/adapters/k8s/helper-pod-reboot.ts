@@ -1,0 +1,137 @@
+// The Rebooter through a privileged host-PID helper pod that runs the boot-ID-guarded reboot command.
+// Resolves once the trigger was accepted: the pod exited 0, the node's boot ID changed, or the container
+// started and then the node went NotReady or the pod was lost (all expected while a node reboots).
+// May import: core, ports, sibling k8s adapter files and node built-ins.
+
+import { formatError, RebootDaemonError } from '../../core/errors.js';
+import { ReadyState } from '../../core/types.js';
+import type { Rebooter } from '../../ports/node-exec.js';
+import type { K8sClients } from './client.js';
+import { rethrow } from './api-errors.js';
+import { watchNode } from './cluster-watch.js';
+import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
+import type { HelperPodsOptions } from './helper-pod-common.js';
+import { createPod, deletePodQuietly, describeState, followPod } from './helper-pod-run.js';
+import type { PodState } from './helper-pod-run.js';
+import {
+  HelperLabel,
+  HelperRole,
+  MANAGED_BY,
+  nodeLabelValue,
+  rebootArgv,
+  RebootMethod,
+  rebootPod,
+} from './helper-pod-spec.js';
+import type { HelperPodSettings } from './helper-pod-spec.js';
+
+export interface RebootOptions extends HelperPodsOptions {
+  /** --reboot-method; default command. */
+  readonly method?: RebootMethod;
+  /** --reboot-command, split on whitespace; default /bin/systemctl reboot. */
+  readonly command?: string | readonly string[];
+  /** How long to wait for the trigger to be accepted. Default 5 min. */
+  readonly timeoutMs?: number;
+  /** A container still running this long after it started counts as accepted. Default 10 s. */
+  readonly startGraceMs?: number;
+}
+
+type Decision = { readonly ok: true; readonly why: string } | { readonly ok: false; readonly error: unknown };
+
+/** What a reboot pod's state means: accepted, failed, or not yet known. */
+function judge(s: PodState, started: boolean): Decision | undefined {
+  switch (s.kind) {
+    case 'exited':
+      // 0: the command returned; 128+: killed by a signal, as a shutdown does to running containers.
+      if (s.exitCode === 0 || s.exitCode >= 128) return { ok: true, why: s.message || `exit ${s.exitCode}` };
+      return {
+        ok: false,
+        error: new Error(`reboot pod exited ${s.exitCode}${s.message ? `: ${s.message}` : ''}`),
+      };
+    case 'failed':
+      return s.started || started ? { ok: true, why: s.cause } : { ok: false, error: new Error(s.cause) };
+    case 'deleted':
+      return started
+        ? { ok: true, why: 'pod gone' }
+        : { ok: false, error: new Error('reboot pod deleted before it ran') };
+    default:
+      return undefined;
+  }
+}
+
+export class HelperPodRebooter implements Rebooter {
+  private readonly settings: HelperPodSettings;
+  private readonly ensure: () => Promise<void>;
+  private readonly argv: string[];
+
+  /** Throws InputError at once for an empty reboot command. */
+  constructor(
+    private readonly clients: K8sClients,
+    private readonly opts: RebootOptions,
+  ) {
+    this.settings = settingsOf(opts);
+    this.ensure = ensurer(clients, opts, this.settings.namespace);
+    this.argv = rebootArgv(opts.method ?? RebootMethod.Command, opts.command);
+  }
+
+  async reboot(node: string, expectedBootID: string, signal?: AbortSignal): Promise<void> {
+    const current = await this.clients.core
+      .readNode({ name: node })
+      .catch((err: unknown) => rethrow(err, 'get', 'nodes'));
+    const bootID = current.status?.nodeInfo?.bootID ?? '';
+    if (bootID && bootID !== expectedBootID) return; // the boot already happened
+    const timeoutMs = this.opts.timeoutMs ?? 300_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const stop = new AbortController();
+    const sig = AbortSignal.any([stop.signal, timeout, ...(signal ? [signal] : [])]);
+    await raced(this.ensure(), sig);
+    const body = rebootPod(this.settings, node, expectedBootID, this.argv, timeoutMs / 1000);
+    const name = body.metadata?.name ?? '';
+    await raced(createPod(this.clients, body), sig);
+    let last: PodState | undefined;
+    let started = false;
+    let grace: NodeJS.Timeout | undefined;
+    const decision = await new Promise<Decision>((resolve) => {
+      const observe = (s: PodState): Decision | undefined => {
+        last = s;
+        if (s.kind === 'running' && !started) {
+          started = true;
+          grace = setTimeout(
+            () => resolve({ ok: true, why: 'container running' }),
+            this.opts.startGraceMs ?? 10_000,
+          );
+        }
+        return judge(s, started);
+      };
+      followPod(this.clients, this.settings.namespace, name, observe, sig).then(resolve, (error: unknown) =>
+        resolve({ ok: false, error }),
+      );
+      const onNode = (n: { bootID: string; ready: ReadyState }): void => {
+        if (n.bootID && n.bootID !== expectedBootID) resolve({ ok: true, why: 'boot id changed' });
+        else if (started && n.ready !== ReadyState.True) resolve({ ok: true, why: `node ${n.ready}` });
+      };
+      // The pod watch decides on its own when the node watch fails.
+      watchNode(this.clients, node, onNode, sig).catch(() => undefined);
+    });
+    clearTimeout(grace);
+    stop.abort();
+    if (decision.ok) return;
+    await deletePodQuietly(this.clients, this.settings.namespace, name);
+    if (signal?.aborted) throw signal.reason;
+    const cause = timeout.aborted
+      ? `not confirmed within ${Math.round(timeoutMs / 1000)}s (pod ${describeState(last)})`
+      : formatError(decision.error);
+    throw new RebootDaemonError(`reboot of node ${node} failed: ${cause}`, {
+      hint: `inspect with: kubectl -n ${this.settings.namespace} get pods -l ${HelperLabel.Node}=${nodeLabelValue(node)}`,
+      cause: decision.error,
+    });
+  }
+
+  async cleanup(node: string): Promise<void> {
+    const selector = [
+      `${HelperLabel.ManagedBy}=${MANAGED_BY}`,
+      `${HelperLabel.Role}=${HelperRole.Reboot}`,
+      `${HelperLabel.Node}=${nodeLabelValue(node)}`,
+    ].join(',');
+    await deleteMatching(this.clients, this.settings.namespace, selector, () => true);
+  }
+}

@@ -1,0 +1,218 @@
+// The helper pods' manifests (sentinel check by file or command, guarded reboot), exactly per the helper pod
+// protocol: values travel in env vars or argv, never in the shell text. Pure: builds objects, talks to nothing.
+// May import: core, node built-ins and @kubernetes/client-node types.
+
+import { createHash, randomBytes } from 'node:crypto';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { InputError } from '../../core/errors.js';
+
+/** busybox 1.36.1 (multi-arch index), pinned by digest: sh, head, kill and nsenter in about 2 MB. */
+export const DEFAULT_HELPER_IMAGE =
+  'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
+export const DEFAULT_REBOOT_COMMAND = '/bin/systemctl reboot';
+
+export const HelperLabel = {
+  ManagedBy: 'app.kubernetes.io/managed-by',
+  Role: 'reboot-daemon.io/role',
+  Node: 'reboot-daemon.io/node',
+  Run: 'reboot-daemon.io/run',
+} as const;
+export const MANAGED_BY = 'reboot-daemon';
+
+export const HelperRole = { Check: 'check', Reboot: 'reboot' } as const;
+export type HelperRole = (typeof HelperRole)[keyof typeof HelperRole];
+
+export const RebootMethod = { Command: 'command', Signal: 'signal' } as const;
+export type RebootMethod = (typeof RebootMethod)[keyof typeof RebootMethod];
+
+export type SentinelSpec =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'command'; readonly argv: readonly string[] };
+
+export const FILE_CHECK_SCRIPT =
+  'if [ -e "$SENTINEL" ]; then if [ -r "$SENTINEL.pkgs" ]; then head -c 2048 "$SENTINEL.pkgs" > /dev/termination-log; fi; exit 10; fi; exit 0';
+export const COMMAND_CHECK_SCRIPT =
+  'nsenter -t 1 -m -- true || exit 3; nsenter -t 1 -m -- "$@" > /dev/termination-log 2>&1; rc=$?; if [ "$rc" -eq 0 ]; then exit 10; fi; if [ "$rc" -ge 126 ]; then exit "$rc"; fi; exit 0';
+export const REBOOT_SCRIPT =
+  'read -r cur < /proc/sys/kernel/random/boot_id; if [ "$cur" != "$EXPECTED_BOOT_ID" ]; then echo "boot id changed: $cur; not rebooting again" > /dev/termination-log; exit 0; fi; exec "$@"';
+
+/** Exit codes of the check scripts. */
+export const CheckExit = { NotRequired: 0, Required: 10 } as const;
+
+export interface HelperPodSettings {
+  readonly namespace: string;
+  readonly runId: string;
+  readonly image: string;
+  readonly imagePullSecrets: readonly string[];
+}
+
+/** Splits a command line on whitespace into argv; it never goes through a shell. */
+export function splitCommand(command: string | readonly string[]): string[] {
+  const argv = typeof command === 'string' ? command.trim().split(/\s+/).filter(Boolean) : [...command];
+  if (argv.length === 0)
+    throw new InputError('the command is empty', 'give a command such as "/bin/systemctl reboot"');
+  return argv;
+}
+
+/** The sentinel path as the check pod sees it: host /run is mounted at /host/run (and /var/run is /run). */
+export function sentinelPathInPod(path: string): string {
+  const clean = path.replace(/\/+/g, '/');
+  for (const prefix of ['/var/run/', '/run/']) {
+    if (clean.startsWith(prefix) && clean.length > prefix.length && !clean.split('/').includes('..')) {
+      return `/host/run/${clean.slice(prefix.length)}`;
+    }
+  }
+  throw new InputError(
+    `reboot sentinel ${path} is not under /run or /var/run`,
+    'put the sentinel under /run (e.g. /var/run/reboot-required), or use --reboot-sentinel-command',
+  );
+}
+
+/** The argv the reboot pod execs after its boot-ID guard. */
+export function rebootArgv(
+  method: RebootMethod,
+  command: string | readonly string[] = DEFAULT_REBOOT_COMMAND,
+): string[] {
+  if (method === RebootMethod.Signal) return ['kill', '-s', 'RTMIN+5', '1'];
+  return ['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', ...splitCommand(command)];
+}
+
+/** A label value for the node: the name itself when it fits in 63 characters, else a prefix and a hash. */
+export function nodeLabelValue(node: string): string {
+  if (node.length <= 63) return node;
+  const hash = createHash('sha256').update(node).digest('hex').slice(0, 12);
+  return `${node.slice(0, 50).replace(/[^a-zA-Z0-9]+$/, '')}-${hash}`;
+}
+
+export function helperLabels(
+  settings: HelperPodSettings,
+  role: HelperRole,
+  node: string,
+): Record<string, string> {
+  return {
+    [HelperLabel.ManagedBy]: MANAGED_BY,
+    [HelperLabel.Role]: role,
+    [HelperLabel.Node]: nodeLabelValue(node),
+    [HelperLabel.Run]: settings.runId,
+  };
+}
+
+/** A unique, valid pod name: reboot-daemon-<role>-<node prefix>-<random>. */
+export function helperPodName(role: HelperRole, node: string): string {
+  const suffix = randomBytes(3).toString('hex');
+  const room = 63 - `reboot-daemon-${role}--${suffix}`.length;
+  const part = node
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, room)
+    .replace(/^-+|-+$/g, '');
+  return `reboot-daemon-${role}-${part ? `${part}-` : ''}${suffix}`;
+}
+
+function pod(
+  settings: HelperPodSettings,
+  role: HelperRole,
+  node: string,
+  deadlineSeconds: number,
+  container: V1Container,
+  extra: { hostPID?: boolean; hostRun?: boolean },
+): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: helperPodName(role, node),
+      namespace: settings.namespace,
+      labels: helperLabels(settings, role, node),
+    },
+    spec: {
+      nodeName: node,
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      activeDeadlineSeconds: Math.max(1, Math.ceil(deadlineSeconds)),
+      terminationGracePeriodSeconds: 0,
+      tolerations: [{ operator: 'Exists' }],
+      ...(extra.hostPID ? { hostPID: true } : {}),
+      ...(settings.imagePullSecrets.length > 0
+        ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) }
+        : {}),
+      ...(extra.hostRun
+        ? { volumes: [{ name: 'host-run', hostPath: { path: '/run', type: 'Directory' } }] }
+        : {}),
+      containers: [
+        {
+          image: settings.image,
+          imagePullPolicy: 'IfNotPresent',
+          terminationMessagePolicy: 'File',
+          terminationMessagePath: '/dev/termination-log',
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+          ...container,
+        },
+      ],
+    },
+  };
+}
+
+export function fileCheckPod(
+  settings: HelperPodSettings,
+  node: string,
+  sentinelPath: string,
+  deadlineSeconds: number,
+): V1Pod {
+  return pod(
+    settings,
+    HelperRole.Check,
+    node,
+    deadlineSeconds,
+    {
+      name: 'check',
+      command: ['/bin/sh', '-c', FILE_CHECK_SCRIPT],
+      env: [{ name: 'SENTINEL', value: sentinelPathInPod(sentinelPath) }],
+      volumeMounts: [{ name: 'host-run', mountPath: '/host/run', readOnly: true }],
+      securityContext: { privileged: false, allowPrivilegeEscalation: false },
+    },
+    { hostRun: true },
+  );
+}
+
+export function commandCheckPod(
+  settings: HelperPodSettings,
+  node: string,
+  argv: readonly string[],
+  deadlineSeconds: number,
+): V1Pod {
+  return pod(
+    settings,
+    HelperRole.Check,
+    node,
+    deadlineSeconds,
+    {
+      name: 'check',
+      command: ['/bin/sh', '-c', COMMAND_CHECK_SCRIPT, 'reboot-daemon-check', ...argv],
+      securityContext: { privileged: true },
+    },
+    { hostPID: true },
+  );
+}
+
+export function rebootPod(
+  settings: HelperPodSettings,
+  node: string,
+  expectedBootID: string,
+  argv: readonly string[],
+  deadlineSeconds: number,
+): V1Pod {
+  return pod(
+    settings,
+    HelperRole.Reboot,
+    node,
+    deadlineSeconds,
+    {
+      name: 'reboot',
+      command: ['/bin/sh', '-c', REBOOT_SCRIPT, 'reboot-daemon-reboot', ...argv],
+      env: [{ name: 'EXPECTED_BOOT_ID', value: expectedBootID }],
+      securityContext: { privileged: true },
+    },
+    { hostPID: true },
+  );
+}

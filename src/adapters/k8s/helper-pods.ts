@@ -1,0 +1,124 @@
+// SentinelChecker and HelperPodJanitor through short-lived helper pods (see helper-pod-spec.ts); the
+// Rebooter is in helper-pod-reboot.ts. A check never throws: a failed, slow or odd pod is { kind: 'unknown' }.
+// May import: core, ports and sibling k8s adapter files.
+
+import { formatError } from '../../core/errors.js';
+import { SentinelSource } from '../../core/types.js';
+import type { SentinelResult } from '../../core/types.js';
+import type { HelperPodJanitor, SentinelChecker } from '../../ports/node-exec.js';
+import type { K8sClients } from './client.js';
+import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
+import type { HelperPodsOptions } from './helper-pod-common.js';
+import { createPod, deletePodQuietly, describeState, followPod } from './helper-pod-run.js';
+import type { PodState } from './helper-pod-run.js';
+import {
+  CheckExit,
+  commandCheckPod,
+  fileCheckPod,
+  HelperLabel,
+  MANAGED_BY,
+  sentinelPathInPod,
+  splitCommand,
+} from './helper-pod-spec.js';
+import type { HelperPodSettings, SentinelSpec } from './helper-pod-spec.js';
+import { DEFAULT_NAMESPACE } from './namespace.js';
+
+export type { HelperPodsOptions } from './helper-pod-common.js';
+
+export interface SentinelCheckOptions extends HelperPodsOptions {
+  readonly sentinel: SentinelSpec;
+  /** Whole check, pod creation to exit. Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+const isFinal = (s: PodState): boolean => s.kind === 'exited' || s.kind === 'failed' || s.kind === 'deleted';
+
+export class HelperPodSentinelChecker implements SentinelChecker {
+  private readonly settings: HelperPodSettings;
+  private readonly ensure: () => Promise<void>;
+  private readonly timeoutMs: number;
+
+  /** Throws InputError at once for a sentinel path outside /run or an empty command. */
+  constructor(
+    private readonly clients: K8sClients,
+    private readonly opts: SentinelCheckOptions,
+  ) {
+    this.settings = settingsOf(opts);
+    this.ensure = ensurer(clients, opts, this.settings.namespace);
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    if (opts.sentinel.kind === 'file') sentinelPathInPod(opts.sentinel.path);
+    else splitCommand(opts.sentinel.argv);
+  }
+
+  async check(node: string, signal?: AbortSignal): Promise<SentinelResult> {
+    const source = SentinelSource.Probe;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const sig = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const seconds = Math.ceil(this.timeoutMs / 1000);
+    const s = this.opts.sentinel;
+    const body =
+      s.kind === 'file'
+        ? fileCheckPod(this.settings, node, s.path, seconds)
+        : commandCheckPod(this.settings, node, s.argv, seconds);
+    const name = body.metadata?.name ?? '';
+    let created = false;
+    let last: PodState | undefined;
+    try {
+      await raced(this.ensure(), sig);
+      await raced(createPod(this.clients, body), sig);
+      created = true;
+      const observe = (state: PodState): PodState | undefined => {
+        last = state;
+        return isFinal(state) ? state : undefined;
+      };
+      return this.interpret(node, await followPod(this.clients, this.settings.namespace, name, observe, sig));
+    } catch (err) {
+      if (timeout.aborted) {
+        const error = `check pod on ${node} did not finish within ${seconds}s (${describeState(last)})`;
+        return { kind: 'unknown', source, error };
+      }
+      return { kind: 'unknown', source, error: `check on ${node} failed: ${formatError(err)}` };
+    } finally {
+      if (created) await deletePodQuietly(this.clients, this.settings.namespace, name);
+    }
+  }
+
+  private interpret(node: string, state: PodState): SentinelResult {
+    const source = SentinelSource.Probe;
+    if (state.kind === 'exited') {
+      if (state.exitCode === CheckExit.Required) {
+        const fallback = this.opts.sentinel.kind === 'file' ? 'sentinel present' : 'sentinel command says so';
+        return { kind: 'required', source, reason: state.message || fallback };
+      }
+      if (state.exitCode === CheckExit.NotRequired) return { kind: 'not-required', source };
+      const detail = state.message ? `: ${state.message}` : '';
+      return { kind: 'unknown', source, error: `check pod on ${node} exited ${state.exitCode}${detail}` };
+    }
+    const error =
+      state.kind === 'deleted'
+        ? `check pod on ${node} was deleted before it finished`
+        : `check pod on ${node} failed: ${describeState(state)}`;
+    return { kind: 'unknown', source, error };
+  }
+}
+
+/** Deletes helper pods of other runs (any role, any node) in the tool's namespace. */
+export class HelperPodLeftovers implements HelperPodJanitor {
+  private readonly namespace: string;
+
+  constructor(
+    private readonly clients: K8sClients,
+    private readonly opts: { readonly runId: string; readonly namespace?: string },
+  ) {
+    this.namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+  }
+
+  collectLeftovers(): Promise<number> {
+    return deleteMatching(
+      this.clients,
+      this.namespace,
+      `${HelperLabel.ManagedBy}=${MANAGED_BY}`,
+      (labels) => labels[HelperLabel.Run] !== this.opts.runId,
+    );
+  }
+}

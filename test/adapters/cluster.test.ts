@@ -1,0 +1,192 @@
+// The ClusterPort adapter with the real client-node against the simulator over loopback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
+import { makeClients } from '../../src/adapters/k8s/client.js';
+import { PermissionError } from '../../src/core/errors.js';
+import { startFixture, nodeObj, podObj, until } from './sim-fixture.js';
+import type { Fixture } from './sim-fixture.js';
+
+let fx: Fixture;
+let cluster: KubernetesCluster;
+
+before(async () => {
+  fx = await startFixture();
+  cluster = new KubernetesCluster(fx.clients);
+  fx.sim.store.create('nodes', nodeObj('n1', 'boot-1', { 'node-role.kubernetes.io/worker': '' }));
+  fx.sim.store.create('nodes', nodeObj('n2', 'boot-2', { pool: 'b' }));
+});
+after(() => fx.stop());
+
+test('lists 1,200 pods on a node over 3 pages and sees each once', async () => {
+  for (let i = 0; i < 1200; i++) fx.sim.store.create('pods', podObj(`ns${i % 3}`, `p${i}`, 'n1'));
+  for (let i = 0; i < 7; i++) fx.sim.store.create('pods', podObj('ns0', `other${i}`, 'n2'));
+  fx.sim.server.resetStats();
+  const pods = await cluster.listPodsOnNode('n1');
+  assert.equal(pods.length, 1200);
+  assert.equal(new Set(pods.map((p) => `${p.namespace}/${p.name}`)).size, 1200);
+  assert.ok(pods.every((p) => p.nodeName === 'n1'));
+  assert.equal(fx.sim.server.stats().byKey['list pods'], 3);
+});
+
+test('lists pods by label selector in one namespace or everywhere', async () => {
+  fx.sim.store.create('pods', podObj('blk', 'backup', 'n2', { app: 'backup' }));
+  fx.sim.store.create('pods', podObj('other', 'backup2', 'n2', { app: 'backup' }));
+  assert.equal((await cluster.listPods({ labelSelector: 'app=backup' })).length, 2);
+  const inNs = await cluster.listPods({ labelSelector: 'app=backup', namespace: 'blk' });
+  assert.deepEqual(
+    inNs.map((p) => p.name),
+    ['backup'],
+  );
+  assert.deepEqual((await cluster.listPodsOnNode('n2', 'app=backup')).map((p) => p.name).sort(), [
+    'backup',
+    'backup2',
+  ]);
+});
+
+test('lists nodes, filtered by label, with their views', async () => {
+  const all = await cluster.listNodes();
+  assert.deepEqual(all.map((n) => n.name).sort(), ['n1', 'n2']);
+  const b = await cluster.listNodes('pool=b');
+  assert.deepEqual(
+    b.map((n) => n.name),
+    ['n2'],
+  );
+  const n1 = await cluster.getNode('n1');
+  assert.equal(n1.bootID, 'boot-1');
+  assert.deepEqual(n1.roles, ['worker']);
+});
+
+test('setUnschedulable writes only when the value differs, and uncordon removes the field', async () => {
+  fx.sim.server.resetStats();
+  assert.equal(await cluster.setUnschedulable('n2', true), true);
+  assert.equal(fx.sim.store.get('nodes', undefined, 'n2').spec.unschedulable, true);
+  assert.equal(await cluster.setUnschedulable('n2', true), false);
+  assert.equal(fx.sim.server.stats().byKey['patch nodes'], 1);
+  assert.equal(await cluster.setUnschedulable('n2', false), true);
+  assert.equal(fx.sim.store.get('nodes', undefined, 'n2').spec.unschedulable, undefined);
+  assert.equal(await cluster.setUnschedulable('n2', false), false);
+  assert.equal(fx.sim.server.stats().byKey['patch nodes'], 2);
+});
+
+test('patchNodeMeta sets and removes labels and annotations', async () => {
+  await cluster.patchNodeMeta('n1', { labels: { a: '1' }, annotations: { 'x/y': 'z' } });
+  let n = await cluster.getNode('n1');
+  assert.equal(n.labels['a'], '1');
+  assert.equal(n.annotations['x/y'], 'z');
+  await cluster.patchNodeMeta('n1', { labels: { a: null }, annotations: { 'x/y': null } });
+  n = await cluster.getNode('n1');
+  assert.equal(n.labels['a'], undefined);
+  assert.equal(n.annotations['x/y'], undefined);
+  assert.equal(n.labels['node-role.kubernetes.io/worker'], '');
+});
+
+test('evicting a pod that does not exist counts as gone (404)', async () => {
+  assert.deepEqual(await cluster.evictPod({ namespace: 'ns0', name: 'ghost', uid: '' }), { kind: 'gone' });
+});
+
+test('evicting an existing pod is accepted', async () => {
+  const pod = fx.sim.store.create('pods', podObj('ev', 'victim', 'n2'));
+  const r = await cluster.evictPod({ namespace: 'ev', name: 'victim', uid: pod.metadata.uid ?? '' }, 0);
+  assert.deepEqual(r, { kind: 'evicted' });
+  assert.equal(fx.sim.store.tryGet('pods', 'ev', 'victim'), undefined);
+});
+
+test('waitPodsGone resolves as the pods are deleted or replaced, reporting each', async () => {
+  const a = fx.sim.store.create('pods', podObj('w1', 'a', 'n2'));
+  const b = fx.sim.store.create('pods', podObj('w2', 'b', 'n2'));
+  const c = fx.sim.store.create('pods', podObj('w2', 'c', 'n2'));
+  const refs = [a, b, c].map((p) => ({
+    namespace: p.metadata.namespace ?? '',
+    name: p.metadata.name,
+    uid: p.metadata.uid ?? '',
+  }));
+  const gone: string[] = [];
+  const ac = new AbortController();
+  const waiting = cluster.waitPodsGone(refs, (p) => gone.push(p.name), ac.signal);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(gone.length, 0);
+  fx.sim.store.remove('pods', 'w1', 'a');
+  await until(() => gone.includes('a'), 5000, 'a gone');
+  // same name, new uid: gone too
+  fx.sim.store.remove('pods', 'w2', 'b');
+  fx.sim.store.create('pods', podObj('w2', 'b', 'n2'));
+  fx.sim.store.remove('pods', 'w2', 'c');
+  await waiting;
+  assert.deepEqual(gone.sort(), ['a', 'b', 'c']);
+});
+
+test('waitPodsGone resolves at once for pods already gone and rejects when aborted', async () => {
+  const gone: string[] = [];
+  await cluster.waitPodsGone(
+    [{ namespace: 'zz', name: 'never', uid: 'u' }],
+    (p) => gone.push(p.name),
+    new AbortController().signal,
+  );
+  assert.deepEqual(gone, ['never']);
+  const p = fx.sim.store.create('pods', podObj('w3', 'stays', 'n2'));
+  const ac = new AbortController();
+  const waiting = cluster.waitPodsGone(
+    [{ namespace: 'w3', name: 'stays', uid: p.metadata.uid ?? '' }],
+    () => undefined,
+    ac.signal,
+  );
+  setTimeout(() => ac.abort(new Error('stop')), 100);
+  await assert.rejects(waiting, /stop/);
+});
+
+test('watchNode reports the node now and at each change, across dropped streams', async () => {
+  fx.sim.server.setFaults({ watchDropEverySec: 1, random: Math.random });
+  try {
+    const seen: string[] = [];
+    const ac = new AbortController();
+    const watching = cluster.watchNode('n1', (n) => seen.push(n.bootID), ac.signal);
+    await until(() => seen.length === 1, 5000, 'initial view');
+    assert.deepEqual(seen, ['boot-1']);
+    fx.sim.server.resetStats();
+    await new Promise((r) => setTimeout(r, 2300)); // at least two drops
+    fx.sim.store.patch(
+      'nodes',
+      undefined,
+      'n1',
+      'application/merge-patch+json',
+      { status: { nodeInfo: { bootID: 'boot-1b' } } },
+      { subresource: 'status' },
+    );
+    await until(() => seen.includes('boot-1b'), 5000, 'change after reconnect');
+    assert.ok((fx.sim.server.stats().byKey['watch nodes'] ?? 0) >= 2, 'reconnected');
+    ac.abort();
+    await watching;
+    assert.deepEqual(seen, ['boot-1', 'boot-1b']);
+  } finally {
+    fx.sim.server.setFaults(undefined);
+  }
+});
+
+test('a 403 becomes PermissionError naming verb and resource', async () => {
+  const denied = await startFixture({
+    authorize: (verb, resource) => !(verb === 'list' && resource === 'nodes'),
+  });
+  try {
+    const c = new KubernetesCluster(denied.clients);
+    await assert.rejects(
+      c.listNodes(),
+      (e: unknown) => e instanceof PermissionError && e.verb === 'list' && e.resource === 'nodes',
+    );
+  } finally {
+    await denied.stop();
+  }
+});
+
+test('the request timeout aborts a request the server is slow to answer', async () => {
+  const slow = new KubernetesCluster(makeClients(fx.clients.kc, { requestTimeoutMs: 150 }));
+  fx.sim.server.setFaults({ latencyMs: { base: 600, jitter: 0 }, random: Math.random });
+  try {
+    const t0 = Date.now();
+    await assert.rejects(slow.getNode('n1'));
+    assert.ok(Date.now() - t0 < 550, 'gave up before the answer came');
+  } finally {
+    fx.sim.server.setFaults(undefined);
+  }
+  assert.equal((await slow.getNode('n1')).name, 'n1');
+});
