@@ -1,0 +1,179 @@
+// Drains one (already cordoned) node with kubectl's semantics: plan with the filters (any refusal evicts
+// nothing), evict all in parallel, retry 429s with a short backoff (and at once when a pod of the same PDB
+// goes away), treat 500 as fatal for that pod, then wait for the pods to be gone through the watch-based port.
+// May import: core, ports, app.
+
+import type { DrainWait } from '../core/events.js';
+import { planDrain, podKey } from '../core/filters.js';
+import type { WorkloadRef } from '../core/machine.js';
+import { matchesSpec } from '../core/selector.js';
+import type { PdbView, PodView } from '../core/types.js';
+import type { PodRef } from '../ports/cluster.js';
+import type { DrainRunOptions, RunDeps } from './types.js';
+import { anySignal, errorMessage, Wake } from './util.js';
+
+export type DrainOutcome =
+  | {
+      readonly ok: true;
+      readonly evicted: readonly string[];
+      readonly workloads: readonly WorkloadRef[];
+      readonly pdbs: readonly string[];
+    }
+  | { readonly ok: false; readonly message: string; readonly aborted: boolean };
+
+type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'emit'>;
+
+/** PDBs that select the pod, by namespace/name. */
+export function pdbsFor(pod: PodView, pdbs: readonly PdbView[]): PdbView[] {
+  return pdbs.filter((b) => {
+    if (b.namespace !== pod.namespace) return false;
+    try {
+      return matchesSpec(b.selector, pod.labels);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Ready pods per workload (namespace + controller), counted before the drain, for the health gate after. */
+export async function snapshotWorkloads(deps: Deps, pods: readonly PodView[]): Promise<WorkloadRef[]> {
+  const keys = new Map<string, { namespace: string; kind: string; name: string }>();
+  for (const p of pods) {
+    if (p.owner === undefined) continue;
+    keys.set(`${p.namespace}/${p.owner.kind}/${p.owner.name}`, {
+      namespace: p.namespace,
+      kind: p.owner.kind,
+      name: p.owner.name,
+    });
+  }
+  const namespaces = [...new Set([...keys.values()].map((k) => k.namespace))];
+  const all = (await Promise.all(namespaces.map((namespace) => deps.cluster.listPods({ namespace })))).flat();
+  return [...keys.values()].map((k) => ({
+    ...k,
+    readyBefore: all.filter(
+      (p) =>
+        p.namespace === k.namespace &&
+        p.owner?.kind === k.kind &&
+        p.owner.name === k.name &&
+        p.ready &&
+        p.deletionTimestamp === undefined,
+    ).length,
+  }));
+}
+
+export async function drainNode(
+  deps: Deps,
+  node: string,
+  opts: DrainRunOptions,
+  runSignal?: AbortSignal,
+): Promise<DrainOutcome> {
+  const { cluster, clock, emit } = deps;
+  const pods = await cluster.listPodsOnNode(node, opts.podSelector);
+  const plan = planDrain(pods, opts, clock.now());
+  if (!plan.ok) return { ok: false, message: plan.message, aborted: false };
+  const pdbList = await cluster.listPdbs();
+  const workloads = await snapshotWorkloads(deps, plan.evict);
+  const pdbKeys = new Set<string>();
+  const pdbOf = new Map<string, string>();
+  for (const p of plan.evict) {
+    for (const b of pdbsFor(p, pdbList)) {
+      pdbKeys.add(`${b.namespace}/${b.name}`);
+      pdbOf.set(podKey(p), `${b.namespace}/${b.name}`);
+    }
+  }
+  const refs: PodRef[] = plan.evict.map((p) => ({ namespace: p.namespace, name: p.name, uid: p.uid }));
+  const total = refs.length;
+  const done = new Set<string>(); // eviction accepted or pod gone
+  const waiting = new Map<string, DrainWait>();
+  const timeout = new AbortController();
+  const failed = new AbortController();
+  const signal = anySignal(runSignal, timeout.signal, failed.signal);
+  const wake = new Wake();
+  let fatal: string | undefined;
+  const progress = (): void =>
+    emit({
+      type: 'drain-progress',
+      at: clock.now(),
+      node,
+      evicted: done.size,
+      total,
+      waiting: [...waiting.values()],
+    });
+
+  const timer =
+    opts.timeoutMs > 0
+      ? clock.sleep(opts.timeoutMs, signal).then(
+          () => timeout.abort(new Error('timeout')),
+          () => undefined,
+        )
+      : undefined;
+  const grace = opts.gracePeriodSeconds >= 0 ? opts.gracePeriodSeconds : undefined;
+
+  const evictOne = async (ref: PodRef): Promise<void> => {
+    const key = podKey(ref);
+    let delay = opts.retryInitialMs;
+    while (!signal.aborted) {
+      let res;
+      try {
+        res = await cluster.evictPod(ref, grace);
+      } catch (err) {
+        res = { kind: 'error' as const, code: 0, message: errorMessage(err) };
+      }
+      if (res.kind === 'evicted' || res.kind === 'gone') {
+        waiting.delete(key);
+        done.add(key);
+        progress();
+        return;
+      }
+      if (res.kind === 'error') {
+        fatal = `cannot evict ${key}: ${res.message}${res.code === 500 ? ' (more than one PodDisruptionBudget selects it)' : ''}`;
+        failed.abort(new Error(fatal));
+        return;
+      }
+      const pdb = res.pdb ?? pdbOf.get(key);
+      waiting.set(key, { pod: key, ...(pdb === undefined ? {} : { pdb }), message: res.message });
+      progress();
+      await wake.wait(clock, delay, signal);
+      delay = Math.min(opts.retryMaxMs, delay * 2);
+    }
+  };
+
+  const gone = new Set<string>();
+  const goneWatch = cluster
+    .waitPodsGone(
+      refs,
+      (ref) => {
+        gone.add(podKey(ref));
+        done.add(podKey(ref));
+        waiting.delete(podKey(ref));
+        wake.notify(); // a pod went away: a PDB may allow the next eviction now
+        progress();
+      },
+      signal,
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+
+  try {
+    progress();
+    await Promise.all(refs.map(evictOne));
+    const allGone = signal.aborted ? false : await goneWatch;
+    if (allGone) return { ok: true, evicted: refs.map(podKey), workloads, pdbs: [...pdbKeys] };
+    if (fatal !== undefined) return { ok: false, message: fatal, aborted: false };
+    const left = refs.map(podKey).filter((k) => !gone.has(k));
+    const stuck = [...waiting.values()].map((w) => `${w.pod}${w.pdb ? ` (PDB ${w.pdb})` : ''}`);
+    if (timeout.signal.aborted) {
+      return {
+        ok: false,
+        aborted: false,
+        message: `drain timed out after ${opts.timeoutMs / 1000}s: ${stuck.length > 0 ? `evictions refused for ${stuck.join(', ')}` : `waiting for ${left.join(', ')} to go away`}`,
+      };
+    }
+    return { ok: false, aborted: true, message: `drain interrupted; ${left.length} pod(s) not gone yet` };
+  } finally {
+    timeout.abort();
+    await timer;
+  }
+}

@@ -1,0 +1,223 @@
+// plan() and `run --dry-run`: what a run would do, without writing anything — which nodes, in what order and
+// when (window), whether the lock has a slot, what each drain would evict or refuse and why, and which PDB would
+// hold it up now. Only reads (the sentinel checks use the checker port as a run would).
+// May import: core, ports, app.
+
+import { ExitCode } from '../core/errors.js';
+import { STATE_ANNOTATION } from '../core/keys.js';
+import { decideAcquire, describeHolder, parseLockRecord, type LockRecord } from '../core/lock.js';
+import { planDrain, podKey, type DrainErrorGroup } from '../core/filters.js';
+import { parseNodeRecord, resumeDecision, type ResumeDecision } from '../core/machine.js';
+import { excludedBy, orderNodes, selectCandidates, type NodeVerdict } from '../core/order.js';
+import type { WindowState } from '../core/window.js';
+import { pdbsFor } from './drain.js';
+import { checkBlockers, checkForeignLock, probeNodes, type ForeignLockVerdict } from './gates.js';
+import type { RunDeps, RunOptions, RunResult } from './types.js';
+import { errorMessage } from './util.js';
+
+export interface PlanPdb {
+  readonly pdb: string;
+  readonly disruptionsAllowed: number;
+  readonly pods: readonly string[];
+  /** True when it would refuse an eviction right now. */
+  readonly blocksNow: boolean;
+  readonly message: string;
+}
+
+export interface PlanNode {
+  readonly order: number;
+  readonly name: string;
+  readonly zone?: string;
+  readonly controlPlane: boolean;
+  readonly why: string;
+  /** For a node an earlier run left in progress: what this run would do with it. */
+  readonly resume?: ResumeDecision;
+  /** Epoch ms it could start: now when the window allows, else the next opening. Absent when never. */
+  readonly startsAt?: number;
+  readonly blocked: readonly string[];
+  readonly lock: string;
+  readonly drain: {
+    readonly ok: boolean;
+    readonly message: string;
+    readonly evict: readonly string[];
+    readonly skipped: readonly { readonly pod: string; readonly reason: string; readonly message: string }[];
+    readonly errors: readonly DrainErrorGroup[];
+  };
+  readonly pdbs: readonly PlanPdb[];
+}
+
+export interface PlanReport {
+  readonly at: number;
+  readonly window: WindowState;
+  readonly lock: { readonly holders: readonly string[]; readonly error?: string };
+  readonly foreignLock: ForeignLockVerdict;
+  readonly nodes: readonly PlanNode[];
+  readonly others: readonly {
+    readonly name: string;
+    readonly verdict: NodeVerdict;
+    readonly reason: string;
+  }[];
+}
+
+export async function plan(deps: RunDeps, opts: RunOptions): Promise<PlanReport> {
+  return (await planRun(deps, opts)).report;
+}
+
+export async function planRun(
+  deps: RunDeps,
+  opts: RunOptions,
+): Promise<{ report: PlanReport; result: RunResult }> {
+  const { cluster, clock, emit } = deps;
+  const now = clock.now();
+  const window = deps.windowState(now);
+  const nodes = await cluster.listNodes(opts.nodeSelector);
+  let lockRecord: LockRecord | undefined;
+  let lockError: string | undefined;
+  try {
+    const parsed = parseLockRecord((await deps.lease.read())?.record, opts.concurrency);
+    if (parsed.ok) lockRecord = parsed.record;
+    else lockError = parsed.error;
+  } catch (err) {
+    lockError = errorMessage(err);
+  }
+  const foreignLock = await checkForeignLock(deps);
+  const inProgress = nodes.filter((n) => n.annotations[STATE_ANNOTATION] !== undefined);
+  const inProgressNames = new Set(inProgress.map((n) => n.name));
+  const rest = nodes.filter((n) => !inProgressNames.has(n.name));
+  const probes = await probeNodes(
+    deps,
+    rest.filter((n) => excludedBy(n) === undefined),
+    opts.probeConcurrency,
+    opts.signal,
+  );
+  const sel = selectCandidates(rest, probes, { order: opts.order });
+  const ordered = [
+    ...orderNodes(inProgress).map((node) => ({
+      node,
+      resumed: true,
+      why: 'in progress from an earlier run',
+    })),
+    ...sel.candidates.map((c) => ({ node: c.node, resumed: false, why: c.reason })),
+  ];
+  const pdbList = ordered.length > 0 ? await cluster.listPdbs() : [];
+  const planned: PlanNode[] = [];
+  for (const [i, { node, resumed, why }] of ordered.entries()) {
+    const pods = await cluster.listPodsOnNode(node.name, opts.drain.podSelector);
+    const d = planDrain(pods, opts.drain, now);
+    const byPdb = new Map<string, { allowed: number; pods: string[] }>();
+    for (const p of d.passing) {
+      for (const b of pdbsFor(p, pdbList)) {
+        const key = `${b.namespace}/${b.name}`;
+        const entry = byPdb.get(key) ?? { allowed: b.disruptionsAllowed, pods: [] };
+        entry.pods.push(podKey(p));
+        byPdb.set(key, entry);
+      }
+    }
+    const pdbs: PlanPdb[] = [...byPdb.entries()].map(([pdb, e]) => ({
+      pdb,
+      disruptionsAllowed: e.allowed,
+      pods: e.pods,
+      blocksNow: e.allowed === 0,
+      message:
+        e.allowed === 0
+          ? `refuses now (disruptionsAllowed 0): ${e.pods.join(', ')} wait until it allows`
+          : e.allowed < e.pods.length
+            ? `allows ${e.allowed} of ${e.pods.length} now; the others wait`
+            : `allows all ${e.pods.length} now (disruptionsAllowed ${e.allowed})`,
+    }));
+    let lock = lockError !== undefined ? `unreadable: ${lockError}` : 'free';
+    if (lockRecord !== undefined) {
+      // Our own nodes take turns (--concurrency); only other runs' holds can make a node wait.
+      const v = decideAcquire(
+        lockRecord,
+        {
+          node: node.name,
+          owner: opts.owner,
+          runId: opts.runId ?? 'plan',
+          maxHolders: opts.concurrency,
+          ttlMs: opts.lockTtlMs,
+          wasUnschedulable: node.unschedulable,
+          bootID: node.bootID,
+          maxPerZone: opts.maxPerZone,
+          ...(node.zone === undefined ? {} : { zone: node.zone }),
+        },
+        now,
+      );
+      lock = v.kind === 'full' ? `waits: ${v.reason}` : v.reason;
+    }
+    const blocked = resumed ? [] : (await checkBlockers(deps, node.name, opts.signal)).reasons;
+    const resume = resumed
+      ? resumeDecision(parseNodeRecord(node.annotations[STATE_ANNOTATION]), node, opts)
+      : undefined;
+    const startsAt = window.canStart ? now : window.nextOpen;
+    planned.push({
+      order: i + 1,
+      name: node.name,
+      ...(node.zone === undefined ? {} : { zone: node.zone }),
+      controlPlane: node.controlPlane,
+      why,
+      ...(resume === undefined ? {} : { resume }),
+      ...(startsAt === undefined ? {} : { startsAt }),
+      blocked,
+      lock,
+      drain: {
+        ok: d.ok,
+        message: d.message,
+        evict: d.passing.map(podKey),
+        skipped: d.skipped.map((s) => ({
+          pod: podKey(s.pod),
+          reason: s.verdict.reason,
+          message: s.verdict.message,
+        })),
+        errors: d.errors,
+      },
+      pdbs,
+    });
+    emit({
+      type: 'log',
+      at: now,
+      level: 'info',
+      node: node.name,
+      message: `would ${resume ? `resume (${resume.action})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
+    });
+  }
+  const others = sel.others.map((o) => ({ name: o.node.name, verdict: o.verdict, reason: o.reason }));
+  const report: PlanReport = {
+    at: now,
+    window,
+    lock: {
+      holders: (lockRecord?.holders ?? []).map(describeHolder),
+      ...(lockError ? { error: lockError } : {}),
+    },
+    foreignLock,
+    nodes: planned,
+    others,
+  };
+  return { report, result: dryRunResult(report) };
+}
+
+function dryRunResult(report: PlanReport): RunResult {
+  const unknown = report.others.filter((o) => o.verdict === 'unknown').map((o) => o.name);
+  const names = report.nodes.map((n) => n.name);
+  const gates: string[] = [];
+  if (!report.window.canStart) gates.push(`outside the window (${report.window.description})`);
+  if (!report.foreignLock.free) gates.push(report.foreignLock.reason);
+  if (report.lock.error !== undefined) gates.push(`lock unreadable: ${report.lock.error}`);
+  const blocked = report.nodes.filter((n) => n.blocked.length > 0).map((n) => n.name);
+  if (blocked.length > 0) gates.push(`blocked: ${blocked.join(', ')}`);
+  const exitCode =
+    unknown.length > 0
+      ? ExitCode.NodeFailed
+      : names.length > 0 && gates.length > 0
+        ? ExitCode.Pending
+        : ExitCode.Ok;
+  const what = names.length === 0 ? 'nothing to do' : `would reboot ${names.join(', ')} in this order`;
+  return {
+    exitCode,
+    rebooted: [],
+    failed: [],
+    pending: names,
+    unknown,
+    reason: `dry run, nothing written: ${what}${gates.length ? `; but ${gates.join('; ')}` : ''}${unknown.length ? `; could not check ${unknown.join(', ')}` : ''}`,
+  };
+}

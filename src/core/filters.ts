@@ -1,0 +1,212 @@
+// Drain pod filters with kubectl drain's semantics, as plain functions run in order (first refusal wins),
+// and planDrain(), which says for one node which pods are evicted, which are skipped and which refuse and why.
+// May import: core/types.
+
+import type { PodView } from './types.js';
+
+export const FilterAction = { Evict: 'evict', Skip: 'skip', Error: 'error' } as const;
+export type FilterAction = (typeof FilterAction)[keyof typeof FilterAction];
+
+export interface DrainFilterOptions {
+  /** Evict pods that have no controller (bare pods). kubectl's --force. */
+  readonly force: boolean;
+  /** Leave DaemonSet-managed pods in place instead of refusing the drain. Default true. */
+  readonly ignoreDaemonsets: boolean;
+  /** Evict pods that use emptyDir volumes (their data is lost). */
+  readonly deleteEmptydirData: boolean;
+  /** Skip pods whose deletion started longer ago than this many seconds; 0 disables. */
+  readonly skipWaitForDeleteTimeoutSeconds: number;
+}
+
+export const defaultDrainFilterOptions: DrainFilterOptions = {
+  force: false,
+  ignoreDaemonsets: true,
+  deleteEmptydirData: false,
+  skipWaitForDeleteTimeoutSeconds: 0,
+};
+
+export interface FilterVerdict {
+  readonly action: FilterAction;
+  /** A stable key: errors and skips are grouped by it. */
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Returns undefined when it has nothing to say about the pod; the next filter then decides. */
+export type DrainFilter = (pod: PodView, opts: DrainFilterOptions, now: number) => FilterVerdict | undefined;
+
+export const FilterReason = {
+  Terminating: 'terminating',
+  DaemonSet: 'daemonset',
+  Mirror: 'mirror',
+  EmptyDir: 'emptydir',
+  Unowned: 'unowned',
+  Evict: 'evict',
+} as const;
+
+export function podKey(pod: { readonly namespace: string; readonly name: string }): string {
+  return `${pod.namespace}/${pod.name}`;
+}
+
+export function isFinished(pod: PodView): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+export const skipLongTerminating: DrainFilter = (pod, opts, now) => {
+  const timeout = opts.skipWaitForDeleteTimeoutSeconds;
+  if (timeout <= 0 || pod.deletionTimestamp === undefined) return undefined;
+  const seconds = Math.floor((now - pod.deletionTimestamp) / 1000);
+  if (seconds <= timeout) return undefined;
+  return {
+    action: 'skip',
+    reason: FilterReason.Terminating,
+    message: `terminating for ${seconds}s, longer than --skip-wait-for-delete-timeout=${timeout}`,
+  };
+};
+
+export const daemonSetPods: DrainFilter = (pod, opts) => {
+  if (pod.owner?.kind !== 'DaemonSet') return undefined;
+  if (opts.ignoreDaemonsets || isFinished(pod)) {
+    return {
+      action: 'skip',
+      reason: FilterReason.DaemonSet,
+      message: `managed by DaemonSet ${pod.owner.name}`,
+    };
+  }
+  return {
+    action: 'error',
+    reason: FilterReason.DaemonSet,
+    message: `managed by DaemonSet ${pod.owner.name}`,
+  };
+};
+
+export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+export const mirrorPods: DrainFilter = (pod) =>
+  pod.annotations[MIRROR_ANNOTATION] === undefined
+    ? undefined
+    : { action: 'skip', reason: FilterReason.Mirror, message: 'static (mirror) pod, managed by the kubelet' };
+
+export const emptyDirPods: DrainFilter = (pod, opts) => {
+  if (!pod.hasEmptyDir || isFinished(pod) || opts.deleteEmptydirData) return undefined;
+  return { action: 'error', reason: FilterReason.EmptyDir, message: 'uses emptyDir local storage' };
+};
+
+export const unownedPods: DrainFilter = (pod, opts) => {
+  if (pod.owner !== undefined || isFinished(pod) || opts.force) return undefined;
+  return { action: 'error', reason: FilterReason.Unowned, message: 'has no controller' };
+};
+
+/** The filters in kubectl's order. Pass your own list (e.g. [...defaultFilters, mine]) to extend. */
+export const defaultFilters: readonly DrainFilter[] = [
+  skipLongTerminating,
+  daemonSetPods,
+  mirrorPods,
+  emptyDirPods,
+  unownedPods,
+];
+
+export function classifyPod(
+  pod: PodView,
+  opts: DrainFilterOptions,
+  now: number,
+  filters: readonly DrainFilter[] = defaultFilters,
+): FilterVerdict {
+  for (const filter of filters) {
+    const verdict = filter(pod, opts, now);
+    if (verdict !== undefined && verdict.action !== 'evict') return verdict;
+  }
+  const warning =
+    pod.owner === undefined && !isFinished(pod) ? ' (no controller: it will not come back)' : '';
+  return { action: 'evict', reason: FilterReason.Evict, message: `will be evicted${warning}` };
+}
+
+export interface PodDecision {
+  readonly pod: PodView;
+  readonly verdict: FilterVerdict;
+}
+
+export interface DrainErrorGroup {
+  readonly reason: string;
+  readonly pods: readonly string[];
+  /** e.g. "3 pods have no controller: default/a, default/b, default/c (use --force)". */
+  readonly message: string;
+}
+
+export interface DrainPlan {
+  /** The pods to evict; empty when the plan is not ok. */
+  readonly evict: readonly PodView[];
+  /** The pods that pass every filter, even when others refuse (what the drain would evict once fixed). */
+  readonly passing: readonly PodView[];
+  readonly skipped: readonly PodDecision[];
+  readonly errors: readonly DrainErrorGroup[];
+  /** False when any pod refuses: then nothing on the node may be evicted. */
+  readonly ok: boolean;
+  /** One line: the error groups joined, or a summary of what would happen. */
+  readonly message: string;
+}
+
+const ERROR_TEXT: Readonly<Record<string, { one: string; many: string; fix: string }>> = {
+  [FilterReason.DaemonSet]: {
+    one: 'pod is managed by a DaemonSet',
+    many: 'pods are managed by a DaemonSet',
+    fix: 'use --ignore-daemonsets',
+  },
+  [FilterReason.EmptyDir]: {
+    one: 'pod uses emptyDir local storage',
+    many: 'pods use emptyDir local storage',
+    fix: 'use --delete-emptydir-data; their data is lost',
+  },
+  [FilterReason.Unowned]: {
+    one: 'pod has no controller',
+    many: 'pods have no controller',
+    fix: 'use --force; they will not be recreated',
+  },
+};
+
+const LIST_LIMIT = 5;
+
+export function formatPodList(names: readonly string[]): string {
+  const shown = names.slice(0, LIST_LIMIT).join(', ');
+  return names.length > LIST_LIMIT ? `${shown}, … (${names.length - LIST_LIMIT} more)` : shown;
+}
+
+export function describeErrorGroup(reason: string, pods: readonly string[], sample?: string): string {
+  const text = ERROR_TEXT[reason];
+  if (text === undefined) {
+    return `${pods.length} ${pods.length === 1 ? 'pod' : 'pods'} refused (${sample ?? reason}): ${formatPodList(pods)}`;
+  }
+  return `${pods.length} ${pods.length === 1 ? text.one : text.many}: ${formatPodList(pods)} (${text.fix})`;
+}
+
+export function planDrain(
+  pods: readonly PodView[],
+  opts: DrainFilterOptions,
+  now: number,
+  filters: readonly DrainFilter[] = defaultFilters,
+): DrainPlan {
+  const sorted = [...pods].sort((a, b) => podKey(a).localeCompare(podKey(b)));
+  const evict: PodView[] = [];
+  const skipped: PodDecision[] = [];
+  const byReason = new Map<string, { pods: string[]; sample: string }>();
+  for (const pod of sorted) {
+    const verdict = classifyPod(pod, opts, now, filters);
+    if (verdict.action === 'evict') evict.push(pod);
+    else if (verdict.action === 'skip') skipped.push({ pod, verdict });
+    else {
+      const group = byReason.get(verdict.reason) ?? { pods: [], sample: verdict.message };
+      group.pods.push(podKey(pod));
+      byReason.set(verdict.reason, group);
+    }
+  }
+  const errors = [...byReason.entries()].map(([reason, g]) => ({
+    reason,
+    pods: g.pods,
+    message: describeErrorGroup(reason, g.pods, g.sample),
+  }));
+  const ok = errors.length === 0;
+  const message = ok
+    ? `${evict.length} ${evict.length === 1 ? 'pod' : 'pods'} to evict, ${skipped.length} left in place`
+    : `cannot drain: ${errors.map((e) => e.message).join('; ')}`;
+  return { evict: ok ? evict : [], passing: evict, skipped, errors, ok, message };
+}

@@ -1,0 +1,153 @@
+// Crash and resume: a run killed after any of its writes, then run again on the same cluster, finishes the
+// node (or undoes it) without a second reboot. Stop requests and a lost lock are handled at safe points.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runOnce } from '../../src/app/run.js';
+import { STATE_ANNOTATION } from '../../src/core/keys.js';
+import { boots, harness, options, world } from '../support/app-harness.js';
+
+function scenario(adminCordoned: boolean): ReturnType<typeof world> {
+  const w = world(['a', 'b']);
+  w.mem.node('b').sentinel = 'not-required';
+  w.mem.node('a').unschedulable = adminCordoned;
+  w.mem.addWorkload('web', ['a', 'a', 'b'], 1);
+  return w;
+}
+const opts = options({
+  annotateNodes: true,
+  preRebootNodeLabels: { maint: 'pre' },
+  postRebootNodeLabels: { maint: 'post' },
+});
+
+async function writesOfACleanRun(adminCordoned: boolean): Promise<number> {
+  const w = scenario(adminCordoned);
+  const h = harness(w);
+  const res = await runOnce(h.deps, opts);
+  assert.equal(res.exitCode, 0, res.reason);
+  return h.session.writes;
+}
+
+for (const adminCordoned of [false, true]) {
+  test(`killed after any write, the next run resumes without a second reboot${adminCordoned ? ' (admin-cordoned node stays cordoned)' : ''}`, async () => {
+    const total = await writesOfACleanRun(adminCordoned);
+    assert.ok(total > 10, `a run writes several times (${total})`);
+    let resumedRuns = 0;
+    for (let k = 1; k <= total; k++) {
+      const w = scenario(adminCordoned);
+      const first = harness(w, { crashAfterWrites: k });
+      void runOnce(first.deps, opts);
+      while (!first.session.dead) await w.clock.advance(500);
+      await w.clock.advance(1_000);
+      const second = harness(w);
+      const res = await runOnce(second.deps, opts);
+      const where = `crash after write ${k}/${total}: ${res.reason}`;
+      assert.equal(res.exitCode, 0, where);
+      assert.deepEqual(boots(w), { a: 1, b: 0 }, where);
+      assert.equal(w.mem.node('a').unschedulable, adminCordoned, where);
+      assert.equal(w.mem.node('a').annotations[STATE_ANNOTATION], undefined, where);
+      assert.equal(w.mem.node('a').annotations['weave.works/kured-reboot-in-progress'], undefined, where);
+      assert.equal(w.mem.node('a').labels['maint'], 'post', where);
+      assert.deepEqual(w.lease.holders(), [], where);
+      assert.equal(w.rebooter.helperPods.size, 0, where);
+      assert.ok(w.rebooter.triggers.filter((t) => t.outcome === 'rebooting').length === 1, where);
+      if (second.events.some((e) => e.type === 'log' && /^resuming/.test(e.message))) resumedRuns++;
+    }
+    assert.ok(resumedRuns >= total - 3, `most crash points leave work to resume (${resumedRuns}/${total})`);
+  });
+}
+
+test("a run of another owner takes over a crashed run's node once its hold expired, without a second reboot", async () => {
+  const w = scenario(false);
+  const crashed = harness(w, { crashAfterWrites: 1_000 });
+  void runOnce(crashed.deps, options({ owner: 'bob@ci', lockTtlMs: 60_000 }));
+  while (!w.rebooter.triggers.length) await w.clock.advance(500);
+  crashed.session.dead = true; // killed while the node reboots
+  const early = await runOnce(harness(w).deps, opts);
+  assert.equal(early.exitCode, 3, 'the hold is still live');
+  await w.clock.advance(61_000);
+  const res = await runOnce(harness(w).deps, opts);
+  assert.equal(res.exitCode, 0, res.reason);
+  assert.deepEqual(boots(w), { a: 1, b: 0 });
+  assert.equal(w.mem.node('a').unschedulable, false);
+  assert.deepEqual(w.lease.holders(), []);
+});
+
+test('a stop request during the drain restores the node and releases the lock; exit 3', async () => {
+  const w = world(['a']);
+  w.mem.addWorkload('db', ['a'], 1); // the drain waits on this PDB forever
+  const ac = new AbortController();
+  const h = harness(w);
+  const run = runOnce(h.deps, options({ signal: ac.signal }));
+  while (!h.events.some((e) => e.type === 'drain-progress' && e.waiting.length > 0))
+    await w.clock.advance(500);
+  ac.abort();
+  const res = await run;
+  assert.equal(res.exitCode, 3, res.reason);
+  assert.match(res.reason, /stopped before the reboot: uncordoned, lock released/);
+  assert.equal(w.mem.node('a').unschedulable, false);
+  assert.equal(w.mem.node('a').annotations[STATE_ANNOTATION], undefined);
+  assert.deepEqual(w.lease.holders(), []);
+});
+
+test('a stop request after the trigger keeps the node recorded and locked; the next run finishes it', async () => {
+  const w = world(['a', 'b']);
+  const ac = new AbortController();
+  const h = harness(w);
+  const run = runOnce(h.deps, options({ signal: ac.signal }));
+  while (!h.events.some((e) => e.type === 'reboot-progress' && e.stage === 'triggered'))
+    await w.clock.advance(500);
+  ac.abort();
+  const res = await run;
+  assert.equal(res.exitCode, 3);
+  assert.match(res.reason, /stopped at rebooting; run again to finish this node/);
+  assert.deepEqual(
+    w.lease.holders().map((x) => [x.node, x.ttlMs]),
+    [['a', 0]],
+  );
+  assert.equal(boots(w)['b'], 0, 'b was not started');
+  const again = await runOnce(harness(w).deps, options());
+  assert.equal(again.exitCode, 0, again.reason);
+  assert.deepEqual(boots(w), { a: 1, b: 1 });
+  assert.equal(w.mem.node('a').unschedulable, false);
+});
+
+test('a run that loses its lock stops touching the node and says so', async () => {
+  const w = world(['a']);
+  const h = harness(w);
+  const run = runOnce(h.deps, options({ lockTtlMs: 30_000 }));
+  while (!w.rebooter.triggers.length) await w.clock.advance(500);
+  w.lease.lease = { record: undefined, rv: 999, holderIdentity: '' }; // someone cleared the lock by hand
+  const res = await run;
+  assert.equal(res.exitCode, 1);
+  assert.match(res.reason, /lost the lock \(a is no longer in the lock\); not touching the node any more/);
+  assert.equal(w.mem.node('a').unschedulable, true, 'not uncordoned by a run that no longer holds it');
+});
+
+test('an unreadable state annotation leaves the node untouched and fails it', async () => {
+  const w = world(['a']);
+  w.mem.node('a').annotations[STATE_ANNOTATION] = '{"version":1,"phase":"flying"';
+  const res = await runOnce(harness(w).deps, options());
+  assert.equal(res.exitCode, 1);
+  assert.match(res.reason, /state annotation unreadable .* node left untouched/);
+  assert.deepEqual(boots(w), { a: 0 });
+  assert.deepEqual(w.mem.writes, []);
+});
+
+test('outside the window a node left drained by a crash is undone, not rebooted', async () => {
+  const w = world(['a']);
+  w.mem.addWorkload('web', ['a'], 0);
+  const crashed = harness(w, { crashAfterWrites: 1_000 });
+  void runOnce(crashed.deps, options());
+  while (!crashed.events.some((e) => e.type === 'step' && e.step === 'drain')) await w.clock.advance(100);
+  crashed.session.dead = true;
+  await w.clock.advance(10_000);
+  const res = await runOnce(
+    harness(w, { windowState: () => ({ open: false, canStart: false, description: 'sat 01:00-05:00' }) })
+      .deps,
+    options(),
+  );
+  assert.equal(res.exitCode, 3, res.reason);
+  assert.deepEqual(boots(w), { a: 0 });
+  assert.equal(w.mem.node('a').unschedulable, false);
+  assert.deepEqual(w.lease.holders(), []);
+});
