@@ -62,10 +62,24 @@ export interface SimCluster {
 
 export function createSimCluster(opts: SimClusterOptions): SimCluster {
   const { scenario, clock } = opts;
-  const store = opts.store ?? createStore(clock);
+  // Heartbeats written through ctx.quietly stay out of the replay history of a store made here.
+  let quiet = false;
+  const store = opts.store ?? createStore(clock, { keepInHistory: () => !quiet });
   const random = opts.random ?? seededRandom(scenario.seed);
   const record = createRecord();
   const ctx = new SimContext(store, clock, random, record, scenario.timing);
+  if (!opts.store) {
+    ctx.quietly = (fn) => {
+      const [was, auto] = [quiet, ctx.autoDrain];
+      // Work that the writes queue runs afterwards, as ordinary (recorded) writes.
+      [quiet, ctx.autoDrain] = [true, false];
+      try {
+        fn();
+      } finally {
+        [quiet, ctx.autoDrain] = [was, auto];
+      }
+    };
+  }
 
   installStageEngine(ctx);
   installScheduler(ctx);

@@ -1,8 +1,12 @@
-// Entry point of the simulator: starts the HTTPS API server over a store, clock and behaviours, and
-// produces the kubeconfig that points at it.
+// Entry point of the simulator: starts the HTTPS API server over a store, clock and behaviours (a full
+// simulated cluster built from a scenario, one passed in, or a bare store), and produces the kubeconfig
+// that points at it.
 // May import: anything in src/sim and node built-ins.
 import { randomBytes } from 'node:crypto';
 import type { KObject, SimClock, Store } from './types.js';
+import { createSimCluster, type SimCluster } from './cluster.js';
+import { authorizerFromRoles } from './rbac.js';
+import { resolveScenario, wantsCluster, type ScenarioChoice } from './start-scenario.js';
 import type { SimFaults } from './faults-types.js';
 import {
   createSimServer,
@@ -15,9 +19,13 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { generatePki } from './pki.js';
 import { realClock } from './clock.js';
 import { createStore } from './store.js';
+import type { Scenario } from './scenario-types.js';
 
 export type { SimHooks, SimServer, ServerVersion, Authorize, RequestStats } from './server.js';
 export type { SimFaults } from './faults-types.js';
+export type { SimCluster } from './cluster.js';
+export type { ScenarioChoice } from './start-scenario.js';
+export { authorizerFromRoles } from './rbac.js';
 
 /** What a simulated cluster hands the server: its state, its time and its API behaviours. */
 export interface SimClusterParts {
@@ -29,8 +37,12 @@ export interface SimClusterParts {
   stop?(): void | Promise<void>;
 }
 
-export interface StartSimOptions {
-  /** A full simulated cluster; otherwise `store`/`clock`/`hooks`, or an empty store with basic hooks. */
+export interface StartSimOptions extends ScenarioChoice {
+  /**
+   * A full simulated cluster. Otherwise, with `scenario`, `scenarioFile` or `nodes` (and no `store`), one
+   * is built here on `clock` (default a real clock at `timeScale`); otherwise `store`/`clock`/`hooks`, or
+   * an empty store with basic hooks.
+   */
   readonly cluster?: SimClusterParts;
   readonly store?: Store;
   readonly clock?: SimClock;
@@ -42,11 +54,13 @@ export interface StartSimOptions {
   readonly serverVersion?: ServerVersion;
   /** Also write the kubeconfig here, mode 0600. */
   readonly kubeconfigPath?: string;
-  /** Faults for the HTTP front; defaults to the cluster's. */
+  /** Faults for the HTTP front; defaults to the cluster's (a built cluster's come from its scenario). */
   readonly faults?: SimFaults;
   /** Bearer token; random when absent. */
   readonly token?: string;
   readonly authorize?: Authorize;
+  /** Enforce the rules of these ClusterRole/Role (and optional binding) objects; ignored with `authorize`. */
+  readonly rbacRoles?: readonly KObject[];
   readonly user?: string;
   readonly bookmarkIntervalMs?: number;
 }
@@ -63,7 +77,25 @@ export interface RunningSim {
   readonly store: Store;
   readonly clock: SimClock;
   readonly server: SimServer;
+  /** The simulated cluster (record, hosts, control methods) when one was built or passed in. */
+  readonly cluster?: SimCluster;
+  /** Stops the server, then the cluster's behaviours and timers. */
   stop(): Promise<void>;
+}
+
+/** A started simulator that surely runs a full cluster. */
+export interface RunningCluster extends RunningSim {
+  readonly cluster: SimCluster;
+}
+
+type WithScenario =
+  | { readonly scenario: Scenario | string }
+  | { readonly scenarioFile: string }
+  | { readonly nodes: number }
+  | { readonly cluster: SimCluster };
+
+function isSimCluster(c: SimClusterParts | undefined): c is SimCluster {
+  return c !== undefined && 'record' in c && 'host' in c;
 }
 
 /**
@@ -96,11 +128,40 @@ export function basicHooks(store: Store): SimHooks {
   };
 }
 
+/**
+ * Starts the simulated API server. Throws ScenarioError for a scenario file or text that does not parse
+ * (and for an unreadable file). Stopping also stops a cluster built here or passed in.
+ */
+export async function startSim(opts: StartSimOptions & WithScenario): Promise<RunningCluster>;
+export async function startSim(opts?: StartSimOptions): Promise<RunningSim>;
 export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> {
-  const clock = opts.cluster?.clock ?? opts.clock ?? realClock(opts.timeScale ?? 1);
-  const store = opts.cluster?.store ?? opts.store ?? createStore(clock);
-  const hooks = opts.cluster?.hooks ?? opts.hooks ?? basicHooks(store);
-  const faults = opts.faults ?? opts.cluster?.faults;
+  let given: SimClusterParts | undefined = opts.cluster;
+  let built: SimCluster | undefined;
+  if (!given && !opts.store && wantsCluster(opts)) {
+    const scenario = await resolveScenario(opts);
+    const clk = opts.clock ?? realClock(opts.timeScale ?? 1);
+    built = createSimCluster({ scenario, clock: clk });
+    given = built;
+  }
+  try {
+    return await serve(opts, given, built ?? (isSimCluster(given) ? given : undefined));
+  } catch (e) {
+    built?.stop();
+    throw e;
+  }
+}
+
+async function serve(
+  opts: StartSimOptions,
+  given: SimClusterParts | undefined,
+  cluster: SimCluster | undefined,
+): Promise<RunningSim> {
+  const clock = given?.clock ?? opts.clock ?? realClock(opts.timeScale ?? 1);
+  const store = given?.store ?? opts.store ?? createStore(clock);
+  const hooks = given?.hooks ?? opts.hooks ?? basicHooks(store);
+  // A built cluster's faults are its scenario's (SimCluster.faults = toSimFaults(scenario)).
+  const faults = opts.faults ?? given?.faults;
+  const authorize = opts.authorize ?? (opts.rbacRoles ? authorizerFromRoles(opts.rbacRoles) : undefined);
   const token = opts.token ?? randomBytes(24).toString('hex');
   const pki = await generatePki();
   const server = createSimServer({
@@ -111,7 +172,7 @@ export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> 
     pki,
     ...(faults ? { faults } : {}),
     ...(opts.serverVersion ? { serverVersion: opts.serverVersion } : {}),
-    ...(opts.authorize ? { authorize: opts.authorize } : {}),
+    ...(authorize ? { authorize } : {}),
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
   });
@@ -128,9 +189,13 @@ export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> 
     store,
     clock,
     server,
+    ...(cluster ? { cluster } : {}),
     async stop(): Promise<void> {
-      await server.close();
-      await opts.cluster?.stop?.();
+      try {
+        await server.close();
+      } finally {
+        await given?.stop?.();
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 // The simulator's own append-only record of what happened, for safety checks in tests: reboots, ignored
-// reboot triggers, evictions with the budget before and after, budget violations, cordon changes, node
-// down/up, pods killed by a reboot.
+// reboot triggers, reboot pods that did nothing, helper pods run again after a boot, evictions with the
+// budget before and after, budget violations, cordon changes, node down/up, pods killed by a reboot.
 // May import: nothing.
 
 export interface PdbSnapshot {
@@ -40,6 +40,13 @@ export type RecordEntry =
       readonly node: string;
       readonly pod: string;
       readonly message: string;
+    }
+  | {
+      /** The kubelet ran a run-once pod's container again after a boot (rerunPodsAfterBoot). */
+      readonly kind: 'podRerun';
+      readonly at: number;
+      readonly node: string;
+      readonly pod: string;
     }
   | {
       readonly kind: 'eviction';

@@ -23,6 +23,7 @@ function baseNode(name: string, i: number, over: Partial<ScenarioNode> = {}): Sc
     sentinelCommand: undefined,
     osImage: 'Ubuntu 24.04.1 LTS',
     kubeletVersion: 'v1.32.2',
+    rerunPodsAfterBoot: false,
     ...over,
   };
 }

@@ -28,6 +28,13 @@ export interface ScenarioNode {
   readonly sentinelCommand: SentinelCommandSpec | undefined;
   readonly osImage: string;
   readonly kubeletVersion: string;
+  /**
+   * At-least-once helper pods: a kubelet without graceful shutdown cannot report the pods that were
+   * running when the node went down, and runs the not-yet-deleted `restartPolicy: Never` ones again after
+   * the boot. With this set, such pods (a reboot pod that triggered the reboot included) stay Running
+   * through the reboot and their containers run once more after it. Default false.
+   */
+  readonly rerunPodsAfterBoot: boolean;
 }
 
 export interface ScenarioPdb {

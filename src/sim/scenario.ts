@@ -77,6 +77,7 @@ function node(v: unknown, i: number, timing: ScenarioTiming): ScenarioNode {
     'sentinelCommand',
     'osImage',
     'kubeletVersion',
+    'rerunPodsAfterBoot',
   ]);
   const pkgs = arr(o.rebootRequiredPkgs, `${p}.rebootRequiredPkgs`).map((x, j) =>
     str(x, `${p}.rebootRequiredPkgs[${j}]`),
@@ -121,6 +122,7 @@ function node(v: unknown, i: number, timing: ScenarioTiming): ScenarioNode {
     sentinelCommand,
     osImage: str(o.osImage, `${p}.osImage`, 'Ubuntu 24.04.1 LTS'),
     kubeletVersion: str(o.kubeletVersion, `${p}.kubeletVersion`, 'v1.32.2'),
+    rerunPodsAfterBoot: bool(o.rerunPodsAfterBoot, `${p}.rerunPodsAfterBoot`),
   };
 }
 

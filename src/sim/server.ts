@@ -19,12 +19,17 @@ import { pickFault, latencyOf } from './fault-apply.js';
 export type { SimHooks } from './handlers.js';
 export type { ServerVersion } from './discovery.js';
 
-/** RBAC decision: may the caller do `verb` on `resource[/subresource]` in `namespace` (undefined = cluster)? */
+/**
+ * RBAC decision: may the caller do `verb` on `resource[/subresource]` in `namespace` (undefined = cluster)?
+ * `name` is the object named in the path (for resourceNames rules); `group` the resource's API group.
+ */
 export type Authorize = (
   verb: string,
   resource: string,
   subresource: string | undefined,
   namespace?: string,
+  name?: string,
+  group?: string,
 ) => boolean;
 
 export interface SimServerOptions {
@@ -169,7 +174,17 @@ export function createSimServer(opts: SimServerOptions): SimServer {
       ? `${route.type.resource}/${route.subresource}`
       : route.type.resource;
     count(`${verb} ${resourceKey}`);
-    if (opts.authorize && !opts.authorize(verb, route.type.resource, route.subresource, route.namespace)) {
+    const allowed =
+      !opts.authorize ||
+      opts.authorize(
+        verb,
+        route.type.resource,
+        route.subresource,
+        route.namespace,
+        route.name,
+        route.type.group,
+      );
+    if (!allowed) {
       sendStatus(res, forbiddenFor(verb, route).status);
       return;
     }

@@ -93,6 +93,7 @@ export class ChangeLog {
   constructor(
     private readonly historySize: number,
     private readonly onListenerError: ((err: unknown) => void) | undefined,
+    private readonly keepInHistory: ((resource: string) => boolean) | undefined = undefined,
   ) {}
 
   private ring(resource: string): Ring {
@@ -106,9 +107,12 @@ export class ChangeLog {
     return this.rings.get(resource)?.compactedRv ?? 0;
   }
 
-  /** Records a write, sends it to watchers, then to listeners (in write order, even for nested writes). */
+  /**
+   * Records a write (in the replay history unless `keepInHistory` says no), sends it to watchers, then to
+   * listeners (in write order, even for nested writes).
+   */
   record(c: Change): void {
-    this.ring(c.resource).push(c);
+    if (this.keepInHistory === undefined || this.keepInHistory(c.resource)) this.ring(c.resource).push(c);
     for (const w of [...(this.watchers.get(c.resource) ?? [])]) {
       if (w.buffer !== undefined) w.buffer.push(c);
       else this.send(c.resource, w, c);

@@ -31,6 +31,12 @@ export interface StoreOptions {
   historySize?: number;
   /** Called with errors thrown by onChange listeners; by default the first one is rethrown to the writer. */
   onListenerError?: (err: unknown) => void;
+  /**
+   * Asked at each write: false keeps the change out of the replay history (live watchers and listeners
+   * still get it). Used for kubelet heartbeats, so a large cluster's heartbeats do not push everything
+   * else out of the history. Default: every change is kept.
+   */
+  keepInHistory?: (resource: string) => boolean;
 }
 
 /** RFC 3339 with whole seconds, as Kubernetes writes timestamps. */
@@ -53,7 +59,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
   const tables = new Map(RESOURCES.map((r) => [r.resource, new Table(r)]));
-  const log = new ChangeLog(opts.historySize ?? 10_000, opts.onListenerError);
+  const log = new ChangeLog(opts.historySize ?? 10_000, opts.onListenerError, opts.keepInHistory);
   let rv = 1;
 
   const tableOf = (resource: string): Table => {

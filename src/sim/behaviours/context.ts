@@ -19,6 +19,8 @@ export interface NodeRuntime {
   cancelHeartbeat: (() => void) | undefined;
   cancelBoot: (() => void)[];
   reboots: number;
+  /** Pods (namespace/name → uid) the kubelet runs again after the boot (see rerunPodsAfterBoot). */
+  rerun?: Map<string, string>;
 }
 
 export type Reconciler = (name: string) => void;
@@ -38,6 +40,17 @@ export class SimContext {
   private stopped = false;
   /** While false (bulk setup), enqueued work waits for the first drain. */
   autoDrain = true;
+  /** Nodes whose kubelet posts heartbeats, by heartbeat slot (see startHeartbeats). */
+  readonly beating = new Map<string, number>();
+  /** The one heartbeat ticker of the cluster, while armed. */
+  heartbeatTicker: (() => void) | undefined;
+  heartbeatTick = 0;
+  nextSlot = 0;
+  /**
+   * Runs writes that stay out of the store's replay history (heartbeats). Plain by default; the cluster
+   * sets it when it owns the store.
+   */
+  quietly: (fn: () => void) => void = (fn) => fn();
 
   constructor(
     readonly store: Store,

@@ -3,6 +3,7 @@
 // and mirror pods just lose readiness and restart in place after the boot), the node goes NotReady
 // (Unknown) unless it is "fast", and after its boot time it is Ready again with a new boot ID, its reboot
 // sentinel cleared and a `Rebooted` event. `neverReturns` nodes stay down; `flap` nodes swing a few times.
+// With `rerunPodsAfterBoot`, run-once pods running at the trigger are run again after the boot (./rerun.ts).
 // May import: src/sim/* (not the HTTP layer).
 import { randomUuid } from '../random.js';
 import { rfc3339 } from '../store.js';
@@ -12,19 +13,43 @@ import { isDaemonSetPod, isMirrorPod, isTerminal, keyOf, phaseOf } from './pod-f
 import { setBootId, heartbeat, setReadyCondition } from './node-status.js';
 import { writePodStatus } from './pod-stages.js';
 import { watchBudgets } from './pdb-controller.js';
+import { heldForRerun, rememberRerunPods, rerunAfterBoot } from './rerun.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- statuses are loose JSON */
 
+/** Heartbeat slots: the cluster's one ticker fires this many times per heartbeat interval. */
+const SLOTS = 10;
+
+/**
+ * Heartbeats are batched: one ticker for the whole cluster fires every heartbeatSeconds / SLOTS and beats
+ * the nodes of one slot, so each node still beats every heartbeatSeconds, spread over the interval, with
+ * no timer per node. Heartbeat writes stay out of the store's replay history (ctx.quietly).
+ */
 export function startHeartbeats(ctx: SimContext, name: string): void {
   const rt = ctx.nodes.get(name);
   if (!rt) return;
   rt.cancelHeartbeat?.();
-  const beat = (): void => {
-    if (rt.state !== 'up') return;
-    heartbeat(ctx, name);
-    rt.cancelHeartbeat = ctx.after(ctx.delay(ctx.timing.heartbeatSeconds), beat);
+  ctx.beating.set(name, ctx.nextSlot++ % SLOTS);
+  rt.cancelHeartbeat = () => {
+    ctx.beating.delete(name);
   };
-  rt.cancelHeartbeat = ctx.after(ctx.delay(ctx.timing.heartbeatSeconds), beat);
+  armTicker(ctx);
+}
+
+function armTicker(ctx: SimContext): void {
+  if (ctx.heartbeatTicker || ctx.beating.size === 0) return;
+  ctx.heartbeatTicker = ctx.after(ctx.delay(ctx.timing.heartbeatSeconds / SLOTS), () => {
+    ctx.heartbeatTicker = undefined;
+    const slot = ++ctx.heartbeatTick % SLOTS;
+    ctx.quietly(() => {
+      for (const [node, s] of ctx.beating) {
+        if (s !== slot) continue;
+        if (ctx.nodes.get(node)?.state === 'up') heartbeat(ctx, node);
+        else ctx.beating.delete(node);
+      }
+    });
+    armTicker(ctx);
+  });
 }
 
 function markDown(ctx: SimContext, name: string, status: 'False' | 'Unknown', message?: string): void {
@@ -34,7 +59,9 @@ function markDown(ctx: SimContext, name: string, status: 'False' | 'Unknown', me
 
 /** Stops the node's pods as the kubelet's graceful shutdown does. */
 function stopPods(ctx: SimContext, name: string): void {
-  const pods = ctx.pods.onNode(name).filter((p) => !isTerminal(p) && phaseOf(p) !== 'Pending');
+  const pods = ctx.pods
+    .onNode(name)
+    .filter((p) => !isTerminal(p) && phaseOf(p) !== 'Pending' && !heldForRerun(ctx, p));
   const check = watchBudgets(
     ctx,
     pods.map((p) => p.metadata.namespace ?? ''),
@@ -104,6 +131,7 @@ export function triggerReboot(ctx: SimContext, name: string, via: string): void 
   rt.cancelHeartbeat?.();
   rt.cancelHeartbeat = undefined;
   ctx.record.append({ kind: 'rebootTriggered', at: triggeredAt, node: name, via, oldBootID });
+  rememberRerunPods(ctx, name);
   const t = ctx.timing;
   const shutdown = ctx.delay(t.shutdownSeconds);
   rt.cancelBoot.push(ctx.after(shutdown, () => stopPods(ctx, name)));
@@ -145,6 +173,7 @@ function boot(ctx: SimContext, name: string, oldBootID: string, triggeredAt: num
   ev.metadata.namespace = 'default';
   ctx.store.create('events', ev);
   restartInPlace(ctx, name);
+  rerunAfterBoot(ctx, name);
   startHeartbeats(ctx, name);
   for (let i = 1; i <= rt.spec.flap * 2; i++) {
     const down = i % 2 === 1;

@@ -91,6 +91,9 @@ export const POD_STAGES: readonly PodStage[] = [
       const triggersBefore = rt?.reboots ?? 0;
       const r = runPodScript(p, host);
       ctx.logs.set(keyOf(p), r.log);
+      // The node went down under the script before the kubelet could report: the pod stays Running
+      // and runs again after the boot (rerunPodsAfterBoot).
+      if (rt && rt.state !== 'up' && rt.rerun?.get(keyOf(p)) === p.metadata.uid) return;
       const ok = r.exitCode === 0;
       writePodStatus(
         ctx,

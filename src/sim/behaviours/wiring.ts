@@ -44,6 +44,7 @@ export function adoptNode(
       sentinelCommand: undefined,
       osImage: 'Ubuntu 24.04.1 LTS',
       kubeletVersion: 'v1.32.2',
+      rerunPodsAfterBoot: false,
     },
     state: nodeReadyStatus(node) === 'True' ? 'up' : 'down',
     triggeredAt: undefined,
