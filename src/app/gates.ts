@@ -2,12 +2,16 @@
 // the blockers (any blocks; an error blocks), kured's own lock (held or unreadable blocks) and the window.
 // May import: core, ports, app.
 
+import { agentReport } from '../core/agent-report.js';
 import { anyBlocks, type BlockerOutcome, type BlockVerdict } from '../core/blockers.js';
 import type { NodeView, SentinelResult } from '../core/types.js';
 import type { RunDeps } from './types.js';
 import { errorMessage, mapLimit } from './util.js';
 
-/** Sentinel checks with at most `limit` at once; each emits a probe event. A thrown error is unknown. */
+/**
+ * Sentinel checks with at most `limit` at once; each emits a probe event. A thrown error is unknown. A node
+ * whose agent publishes reports (core/agent-report.ts) is answered from the listed annotations: no check pod.
+ */
 export async function probeNodes(
   deps: Pick<RunDeps, 'sentinel' | 'clock' | 'emit'>,
   nodes: readonly NodeView[],
@@ -17,7 +21,7 @@ export async function probeNodes(
   const results = await mapLimit(nodes, limit, async (node): Promise<[string, SentinelResult]> => {
     let result: SentinelResult;
     try {
-      result = await deps.sentinel.check(node.name, signal);
+      result = agentReport(node, deps.clock.now()) ?? (await deps.sentinel.check(node.name, signal));
     } catch (err) {
       result = { kind: 'unknown', error: errorMessage(err), source: 'probe' };
     }

@@ -11,3 +11,15 @@ export const KURED_IN_PROGRESS_ANNOTATION = 'weave.works/kured-reboot-in-progres
 export const KURED_MOST_RECENT_NEEDED_ANNOTATION = 'weave.works/kured-most-recent-reboot-needed';
 /** The well-known zone label. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+/** Written by `reboot-daemon agent` on its own node: "true", "false" or "unknown". */
+export const AGENT_REQUIRED_ANNOTATION = 'reboot-daemon.io/reboot-required';
+/** Why a reboot is required (the packages from reboot-required.pkgs), or why the check failed. */
+export const AGENT_REASON_ANNOTATION = 'reboot-daemon.io/reboot-required-reason';
+/** RFC3339 time the agent first saw the current need for a reboot. */
+export const AGENT_SINCE_ANNOTATION = 'reboot-daemon.io/reboot-required-since';
+/** RFC3339 time of the agent's last check: its heartbeat. */
+export const AGENT_CHECKED_ANNOTATION = 'reboot-daemon.io/agent-checked-at';
+/** The agent's --period, e.g. "3600s": a report older than three periods is stale. */
+export const AGENT_PERIOD_ANNOTATION = 'reboot-daemon.io/agent-period';
+/** The node's boot ID when the agent checked: a report from an earlier boot says nothing about this one. */
+export const AGENT_BOOT_ID_ANNOTATION = 'reboot-daemon.io/agent-boot-id';

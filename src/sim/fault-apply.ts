@@ -38,9 +38,12 @@ export function pickFault(
   return undefined;
 }
 
-/** Milliseconds of added latency for one request. */
-export function latencyOf(l: LatencyFault, random: () => number): number {
+/** Milliseconds of added latency for one request; onSpike is called when a spike is added. */
+export function latencyOf(l: LatencyFault, random: () => number, onSpike?: () => void): number {
   let ms = l.base + random() * l.jitter;
-  if (l.spikeRate && l.spikeMs && random() < l.spikeRate) ms += l.spikeMs;
+  if (l.spikeRate && l.spikeMs && random() < l.spikeRate) {
+    ms += l.spikeMs;
+    onSpike?.();
+  }
   return Math.max(0, Math.round(ms));
 }

@@ -41,6 +41,8 @@ export interface HandlerContext {
   readonly clock: SimClock;
   readonly hooks: SimHooks;
   readonly watchDropAfterSec?: number;
+  /** Called each time a watch is dropped by the fault above. */
+  readonly onWatchDrop?: () => void;
   readonly bookmarkIntervalMs?: number;
 }
 
@@ -136,6 +138,7 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
         allowBookmarks: queryFlag(q, 'allowWatchBookmarks'),
         ...(ctx.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: ctx.bookmarkIntervalMs } : {}),
         ...(ctx.watchDropAfterSec !== undefined ? { dropAfterSec: ctx.watchDropAfterSec } : {}),
+        ...(ctx.onWatchDrop ? { onDrop: ctx.onWatchDrop } : {}),
         ...(table
           ? {
               table: {

@@ -21,7 +21,14 @@ import { realClock } from './clock.js';
 import { createStore } from './store.js';
 import type { Scenario } from './scenario-types.js';
 
-export type { SimHooks, SimServer, ServerVersion, Authorize, RequestStats } from './server.js';
+export type {
+  SimHooks,
+  SimServer,
+  ServerVersion,
+  Authorize,
+  RequestStats,
+  InjectedFaults,
+} from './server.js';
 export type { SimFaults } from './faults-types.js';
 export type { SimCluster } from './cluster.js';
 export type { ScenarioChoice } from './start-scenario.js';

@@ -54,6 +54,14 @@ export interface RequestStats {
   readonly total: number;
   /** Counts by "verb resource[/subresource]" for resource requests, "get /path" for the others. */
   readonly byKey: Readonly<Record<string, number>>;
+  /** What the faults injected: error answers by status code, latency spikes, dropped watches. */
+  readonly injected: InjectedFaults;
+}
+
+export interface InjectedFaults {
+  readonly errors: Readonly<Record<string, number>>;
+  readonly latencySpikes: number;
+  readonly watchDrops: number;
 }
 
 export interface ListenResult {
@@ -81,6 +89,9 @@ export function createSimServer(opts: SimServerOptions): SimServer {
   let address = '127.0.0.1:0';
   let total = 0;
   const counts = new Map<string, number>();
+  const injectedErrors = new Map<string, number>();
+  let latencySpikes = 0;
+  let watchDrops = 0;
   const count = (key: string): void => {
     total++;
     counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -143,7 +154,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    const latency = faults?.latencyMs ? latencyOf(faults.latencyMs, faults.random) : 0;
+    const latency = faults?.latencyMs ? latencyOf(faults.latencyMs, faults.random, () => latencySpikes++) : 0;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
 
     if (!OPEN_PATHS.has(path) && !authenticated(req)) {
@@ -190,6 +201,8 @@ export function createSimServer(opts: SimServerOptions): SimServer {
     }
     const fault = faults?.errorRate ? pickFault(faults.errorRate, faults.random, verb, route) : undefined;
     if (fault !== undefined) {
+      const code = String(fault.code);
+      injectedErrors.set(code, (injectedErrors.get(code) ?? 0) + 1);
       sendStatus(res, fault);
       return;
     }
@@ -198,7 +211,9 @@ export function createSimServer(opts: SimServerOptions): SimServer {
         store: opts.store,
         clock: opts.clock,
         hooks: opts.hooks,
-        ...(faults?.watchDropEverySec ? { watchDropAfterSec: faults.watchDropEverySec } : {}),
+        ...(faults?.watchDropEverySec
+          ? { watchDropAfterSec: faults.watchDropEverySec, onWatchDrop: () => watchDrops++ }
+          : {}),
         ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
       },
       { req, res, route, verb, query: url.searchParams },
@@ -237,10 +252,17 @@ export function createSimServer(opts: SimServerOptions): SimServer {
         srv.closeAllConnections();
       });
     },
-    stats: () => ({ total, byKey: Object.fromEntries(counts) }),
+    stats: () => ({
+      total,
+      byKey: Object.fromEntries(counts),
+      injected: { errors: Object.fromEntries(injectedErrors), latencySpikes, watchDrops },
+    }),
     resetStats(): void {
       total = 0;
       counts.clear();
+      injectedErrors.clear();
+      latencySpikes = 0;
+      watchDrops = 0;
     },
     setFaults(f): void {
       faults = f;

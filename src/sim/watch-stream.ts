@@ -29,6 +29,8 @@ export interface WatchRequest {
   readonly bookmarkIntervalMs?: number;
   /** Fault: close the stream after this many real seconds. */
   readonly dropAfterSec?: number;
+  /** Called when the fault above closes a stream that was still open. */
+  readonly onDrop?: () => void;
   readonly table?: WatchTableOptions;
 }
 
@@ -124,7 +126,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     cleanups.push(() => clearTimeout(t));
   };
   if (w.timeoutSeconds !== undefined && w.timeoutSeconds > 0) timer(w.timeoutSeconds * 1000, close);
-  if (w.dropAfterSec !== undefined && w.dropAfterSec > 0) timer(w.dropAfterSec * 1000, close);
+  if (w.dropAfterSec !== undefined && w.dropAfterSec > 0)
+    timer(w.dropAfterSec * 1000, () => {
+      if (!closed) w.onDrop?.();
+      close();
+    });
   if (w.allowBookmarks) {
     const t = setInterval(
       () => send({ type: 'BOOKMARK', object: bookmark(w.type, String(w.store.currentResourceVersion())) }),

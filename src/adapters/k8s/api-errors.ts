@@ -3,7 +3,7 @@
 // May import: core and @kubernetes/client-node.
 
 import { ApiException } from '@kubernetes/client-node';
-import { PermissionError } from '../../core/errors.js';
+import { ExitCode, PermissionError, RebootDaemonError } from '../../core/errors.js';
 
 export interface StatusBody {
   readonly code?: number;
@@ -68,4 +68,59 @@ export async function guarded<T>(verb: string, resource: string, fn: () => Promi
   } catch (err) {
     return rethrow(err, verb, resource);
   }
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+]);
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * The first request to a cluster failed in a way that says the kubeconfig is wrong, not the cluster: the
+ * server cannot be reached, its certificate is not trusted, or it rejects the credentials (401). Returns an
+ * error with exit code 2 (nothing was written: this was the first request), or undefined for anything else.
+ */
+export function firstContactError(err: unknown, server: string): RebootDaemonError | undefined {
+  const check = 'check --kubeconfig and --context (`kubectl cluster-info` uses the same settings)';
+  if (apiCode(err) === 401) {
+    return new RebootDaemonError(`the API server ${server} rejected the credentials (401 Unauthorized)`, {
+      exitCode: ExitCode.BadInput,
+      hint: `the token or client certificate in the kubeconfig is expired or wrong: log in again (e.g. refresh the cloud provider's credentials), then ${check}`,
+      cause: err,
+    });
+  }
+  const e = err as { code?: unknown; errno?: unknown; name?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.errno === 'string' ? e.errno : '';
+  const reason = err instanceof Error ? (err.message.split(', reason: ')[1] ?? err.message) : String(err);
+  if (UNREACHABLE_CODES.has(code) || e?.name === 'TimeoutError') {
+    return new RebootDaemonError(`cannot reach the API server ${server}: ${reason}`, {
+      exitCode: ExitCode.BadInput,
+      hint: `is the cluster up and the address right? ${check}`,
+      cause: err,
+    });
+  }
+  if (TLS_CODES.has(code)) {
+    return new RebootDaemonError(
+      `the API server ${server} presented a certificate that is not trusted: ${reason}`,
+      {
+        exitCode: ExitCode.BadInput,
+        hint: `the kubeconfig's certificate-authority-data must be the CA of this server; ${check}`,
+        cause: err,
+      },
+    );
+  }
+  return undefined;
 }

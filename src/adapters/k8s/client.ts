@@ -1,5 +1,5 @@
 // The typed API clients the adapters share, built from one KubeConfig with a per-request timeout.
-// May import: @kubernetes/client-node.
+// May import: @kubernetes/client-node, sibling k8s adapter files.
 
 import {
   AppsV1Api,
@@ -11,6 +11,7 @@ import {
   createConfiguration,
 } from '@kubernetes/client-node';
 import type { KubeConfig, Middleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
+import { retryingHttpLibrary } from './retry.js';
 
 export interface K8sClients {
   readonly kc: KubeConfig;
@@ -45,9 +46,12 @@ export function makeClients(kc: KubeConfig, opts: ClientOptions = {}): K8sClient
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the current kubeconfig context has no cluster');
   const ms = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const baseServer = new ServerConfiguration(cluster.server, {});
   const config = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
+    baseServer,
     authMethods: { default: kc },
+    // Transient 5xx, 429 and dropped connections are retried below the typed clients (see retry.ts).
+    httpApi: retryingHttpLibrary(createConfiguration({ baseServer }).httpApi),
     promiseMiddleware: ms > 0 ? [timeoutMiddleware(ms)] : [],
   });
   return {

@@ -7,7 +7,16 @@ import type { V1Eviction } from '@kubernetes/client-node';
 import type { NodeView, PdbView, PodView } from '../../core/types.js';
 import type { ClusterPort, EvictResult, NodeMetaPatch, PodRef } from '../../ports/cluster.js';
 import type { K8sClients } from './client.js';
-import { apiCode, apiMessage, guarded, isConflict, isNotFound, rethrow, statusBody } from './api-errors.js';
+import {
+  apiCode,
+  apiMessage,
+  firstContactError,
+  guarded,
+  isConflict,
+  isNotFound,
+  rethrow,
+  statusBody,
+} from './api-errors.js';
 import { toNodeView, toPdbView, toPodView } from './convert.js';
 import { listAll } from './paging.js';
 import { waitPodsGone, watchNode } from './cluster-watch.js';
@@ -33,12 +42,24 @@ export function pdbFromRefusal(status: ReturnType<typeof statusBody>): string | 
 }
 
 export class KubernetesCluster implements ClusterPort {
+  /** Whether a node list has succeeded: until then an unreachable server or a 401 is a kubeconfig problem. */
+  private contacted = false;
+
   constructor(private readonly clients: K8sClients) {}
 
   async listNodes(labelSelector?: string): Promise<NodeView[]> {
-    const { items } = await guarded('list', 'nodes', () =>
-      listAll((page) => this.clients.core.listNode({ ...page, ...(labelSelector ? { labelSelector } : {}) })),
-    );
+    let items;
+    try {
+      ({ items } = await guarded('list', 'nodes', () =>
+        listAll((page) =>
+          this.clients.core.listNode({ ...page, ...(labelSelector ? { labelSelector } : {}) }),
+        ),
+      ));
+    } catch (err) {
+      const server = this.clients.kc.getCurrentCluster()?.server ?? 'in the kubeconfig';
+      throw (this.contacted ? undefined : firstContactError(err, server)) ?? err;
+    }
+    this.contacted = true;
     return items.map(toNodeView);
   }
 

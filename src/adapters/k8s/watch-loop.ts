@@ -5,7 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { K8sClients } from './client.js';
 import type { Listed } from './paging.js';
-import { apiCode, rethrow } from './api-errors.js';
+import { apiCode, apiMessage, rethrow } from './api-errors.js';
 
 export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -26,6 +26,8 @@ export interface WatchLoopOptions<T> {
   readonly signal: AbortSignal;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** Told about each failed list or broken watch before the retry, so nothing fails silently. */
+  readonly onTrouble?: (message: string) => void;
 }
 
 interface Outcome {
@@ -111,6 +113,7 @@ export async function watchLoop<T>(o: WatchLoopOptions<T>): Promise<void> {
       } catch (err) {
         if (o.signal.aborted) return;
         if (apiCode(err) === 403) rethrow(err, 'list', o.resource);
+        o.onTrouble?.(`listing ${o.resource} failed (${apiMessage(err)}); retrying in ${backoff} ms`);
         await pause(backoff, o.signal);
         backoff = Math.min(max, backoff * 2);
         continue;
@@ -124,6 +127,8 @@ export async function watchLoop<T>(o: WatchLoopOptions<T>): Promise<void> {
     if (out.gone) continue;
     const quick = Date.now() - started < 1000 && out.events === 0;
     if (out.error || quick) {
+      if (out.error)
+        o.onTrouble?.(`watching ${o.resource} broke (${apiMessage(out.error)}); resuming in ${backoff} ms`);
       await pause(backoff, o.signal);
       backoff = Math.min(max, backoff * 2);
     } else {

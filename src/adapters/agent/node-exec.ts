@@ -1,0 +1,112 @@
+// The node-local node-exec ports for agent mode: the sentinel of this node read straight from the host, and
+// the reboot run by the agent itself, guarded by the boot ID like the reboot pod. No pods are involved.
+// May import: core, ports, adapters/agent.
+
+import type { SentinelResult } from '../../core/types.js';
+import type { HelperPodJanitor, Rebooter, SentinelChecker } from '../../ports/node-exec.js';
+import type { HostAccess } from './host.js';
+
+export type LocalSentinel =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'command'; readonly argv: readonly string[] };
+
+const MAX_REASON = 2048;
+
+/** Checks only its own node; asked about another node it answers unknown. Never throws. */
+export class LocalSentinelChecker implements SentinelChecker {
+  constructor(
+    private readonly host: HostAccess,
+    private readonly opts: {
+      readonly node: string;
+      readonly sentinel: LocalSentinel;
+      readonly timeoutMs: number;
+    },
+  ) {}
+
+  async check(node: string): Promise<SentinelResult> {
+    const source = 'agent' as const;
+    if (node !== this.opts.node) {
+      return { kind: 'unknown', source, error: `this agent runs on ${this.opts.node}, not on ${node}` };
+    }
+    const s = this.opts.sentinel;
+    try {
+      if (s.kind === 'file') {
+        const present = await this.host.readRunFile(s.path);
+        if (present === undefined) return { kind: 'not-required', source };
+        const pkgs = await this.host.readRunFile(`${s.path}.pkgs`).catch(() => undefined);
+        const list = (pkgs ?? '')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
+        return {
+          kind: 'required',
+          source,
+          reason: list.length > 0 ? list.join(', ').slice(0, MAX_REASON) : `${s.path} exists`,
+        };
+      }
+      const r = await this.host.run(s.argv, this.opts.timeoutMs);
+      if (r.exitCode === 0)
+        return {
+          kind: 'required',
+          source,
+          reason: r.output.trim().slice(0, MAX_REASON) || 'the sentinel command says so',
+        };
+      if (r.exitCode >= 126)
+        return {
+          kind: 'unknown',
+          source,
+          error: `sentinel command exited ${r.exitCode}: ${r.output.trim().slice(0, 300)}`,
+        };
+      return { kind: 'not-required', source };
+    } catch (err) {
+      return {
+        kind: 'unknown',
+        source,
+        error: `sentinel check failed: ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+  }
+}
+
+export type LocalRebootMethod =
+  { readonly kind: 'command'; readonly argv: readonly string[] } | { readonly kind: 'signal' };
+
+/** Reboots its own node by running the command on the host, only while the boot ID is still the expected one. */
+export class LocalRebooter implements Rebooter {
+  /** What happened at each call, for logs and tests. */
+  readonly history: { readonly expected: string; readonly outcome: 'triggered' | 'already-rebooted' }[] = [];
+
+  constructor(
+    private readonly host: HostAccess,
+    private readonly opts: {
+      readonly node: string;
+      readonly method: LocalRebootMethod;
+      readonly timeoutMs?: number;
+    },
+  ) {}
+
+  async reboot(node: string, expectedBootID: string): Promise<void> {
+    if (node !== this.opts.node)
+      throw new Error(`this agent runs on ${this.opts.node}; it cannot reboot ${node}`);
+    const current = await this.host.bootId();
+    if (current !== expectedBootID) {
+      // Already rebooted since the decision: doing it again would reboot twice.
+      this.history.push({ expected: expectedBootID, outcome: 'already-rebooted' });
+      return;
+    }
+    const argv = this.opts.method.kind === 'signal' ? ['kill', '-s', 'RTMIN+5', '1'] : this.opts.method.argv;
+    const r = await this.host.run(argv, this.opts.timeoutMs ?? 30_000);
+    // A reboot may kill the command before it returns: 128+ (a signal) counts as accepted, like the pod's.
+    if (r.exitCode !== 0 && r.exitCode < 128) {
+      throw new Error(`${argv.join(' ')} exited ${r.exitCode}: ${r.output.trim().slice(0, 300)}`);
+    }
+    this.history.push({ expected: expectedBootID, outcome: 'triggered' });
+  }
+
+  async cleanup(): Promise<void> {
+    // Nothing to remove: no pod was created.
+  }
+}
+
+/** Agent mode creates no helper pods, so there is nothing to collect. */
+export const noHelperPods: HelperPodJanitor = { collectLeftovers: () => Promise.resolve(0) };

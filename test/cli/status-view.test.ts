@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StatusReport } from '../../src/app/status.js';
+import { toStatusView } from '../../src/cli/status-view.js';
+import { renderStatus } from '../../src/ui/status-table.js';
+
+const AT = Date.UTC(2026, 10, 26, 3, 0, 0);
+
+const REPORT: StatusReport = {
+  at: AT,
+  window: { open: false, canStart: false, nextOpen: AT + 3_600_000, description: 'daily 04:00–05:00 UTC' },
+  lock: { holders: ['node-b (ops@host, drained)'], expired: [] },
+  foreignLock: { free: false, reason: 'kured holds its lock for node-z' },
+  rows: [
+    {
+      name: 'node-a',
+      roles: ['worker'],
+      zone: 'z1',
+      ready: 'True',
+      schedulable: false,
+      rebootRequired: 'yes',
+      why: 'linux-image\nlinux-modules',
+      source: 'probe',
+      blockedBy: ['pod default/backup matches app=backup'],
+    },
+    {
+      name: 'node-b',
+      roles: [],
+      ready: 'True',
+      schedulable: false,
+      rebootRequired: 'yes',
+      why: 'sentinel present',
+      source: 'annotation',
+      blockedBy: [],
+      lockHolder: 'node-b (ops@host, drained)',
+      phase: 'drained',
+      phaseMessage: '5 pods evicted',
+    },
+    {
+      name: 'node-c',
+      roles: [],
+      ready: 'False',
+      schedulable: true,
+      rebootRequired: 'unknown',
+      why: 'check failed: timeout',
+      source: 'probe',
+      blockedBy: [],
+    },
+    {
+      name: 'node-d',
+      roles: [],
+      ready: 'True',
+      schedulable: true,
+      rebootRequired: 'unknown',
+      why: 'not checked',
+      blockedBy: [],
+    },
+  ],
+};
+
+test('our phase is the state; an admin\u2019s cordon is told apart from ours', () => {
+  const view = toStatusView(REPORT);
+  assert.deepEqual(
+    view.nodes.map((n) => [n.name, n.state, n.lockHeld, n.unschedulable]),
+    [
+      ['node-a', 'cordoned (not by us)', false, true],
+      ['node-b', 'drained: 5 pods evicted', true, true],
+      ['node-c', 'idle', false, false],
+      ['node-d', 'idle', false, false],
+    ],
+  );
+});
+
+test('sentinel answers keep their source and reason; an unchecked node has none', () => {
+  const [a, b, c, d] = toStatusView(REPORT).nodes;
+  assert.deepEqual(a?.sentinel, { kind: 'required', reason: 'linux-image\nlinux-modules', source: 'probe' });
+  assert.deepEqual(b?.sentinel, { kind: 'required', reason: 'sentinel present', source: 'annotation' });
+  assert.deepEqual(c?.sentinel, { kind: 'unknown', error: 'check failed: timeout', source: 'probe' });
+  assert.equal(d?.sentinel, undefined);
+});
+
+test('the footer shows the closed window, the lock holder and kured\u2019s lock', () => {
+  const text = renderStatus(toStatusView(REPORT), 'table', false);
+  assert.match(text, /^Window: +closed \(daily 04:00–05:00 UTC\), opens in 1h00m$/m);
+  assert.match(text, /^Lock: +held by node-b \(ops@host, drained\)$/m);
+  assert.match(text, /^kured: +kured holds its lock for node-z$/m);
+  assert.match(text, /^node-a +Ready,SchedulingDisabled +yes +cordoned \(not by us\) +-$/m);
+  const wide = renderStatus(toStatusView(REPORT), 'wide', false);
+  assert.match(wide, /linux-image, linux-modules; pod default\/backup matches app=backup$/m);
+});
