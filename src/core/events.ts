@@ -38,7 +38,12 @@ export type RunEvent =
   | { readonly type: 'run-start'; readonly at: number; readonly runId: string; readonly dryRun: boolean }
   | { readonly type: 'probe'; readonly at: number; readonly node: string; readonly result: SentinelResult }
   | { readonly type: 'window'; readonly at: number; readonly window: WindowStateView }
-  | { readonly type: 'blocked'; readonly at: number; readonly reasons: readonly string[]; readonly node?: string }
+  | {
+      readonly type: 'blocked';
+      readonly at: number;
+      readonly reasons: readonly string[];
+      readonly node?: string;
+    }
   | {
       readonly type: 'step';
       readonly at: number;

@@ -73,7 +73,12 @@ export interface PdbView {
 
 /** Outcome of reading a node's reboot sentinel. Unknown means do not reboot. */
 export type SentinelResult =
-  | { readonly kind: 'required'; readonly reason: string; readonly source: SentinelSource; readonly since?: number }
+  | {
+      readonly kind: 'required';
+      readonly reason: string;
+      readonly source: SentinelSource;
+      readonly since?: number;
+    }
   | { readonly kind: 'not-required'; readonly source: SentinelSource }
   | { readonly kind: 'unknown'; readonly error: string; readonly source: SentinelSource };
 

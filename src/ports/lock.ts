@@ -8,7 +8,8 @@ export interface LeaseSnapshot {
   readonly resourceVersion: string;
 }
 
-export type CasResult = { readonly ok: true; readonly resourceVersion: string } | { readonly ok: false; readonly conflict: true };
+export type CasResult =
+  { readonly ok: true; readonly resourceVersion: string } | { readonly ok: false; readonly conflict: true };
 
 export interface LeaseStore {
   /** undefined when the Lease does not exist yet. */
@@ -16,7 +17,12 @@ export interface LeaseStore {
   /** Creates the Lease with this record; conflict when someone created it first. */
   create(record: string, holderIdentity: string, leaseDurationSeconds: number): Promise<CasResult>;
   /** Replaces the record if the Lease still has resourceVersion; conflict otherwise. */
-  update(record: string, holderIdentity: string, leaseDurationSeconds: number, resourceVersion: string): Promise<CasResult>;
+  update(
+    record: string,
+    holderIdentity: string,
+    leaseDurationSeconds: number,
+    resourceVersion: string,
+  ): Promise<CasResult>;
 }
 
 /** kured's own lock: the annotation weave.works/kured-node-lock on its DaemonSet. */
