@@ -214,10 +214,10 @@ export async function runSteps(
       }
       case 'finish': {
         const what = await finish(ctx, name, start !== 'finish');
-        const how = info.resumed ? 'resumed and finished' : 'rebooted';
+        const how = info.resumed ? 'resumed and finished; ' : '';
         return {
           outcome: 'rebooted',
-          reason: `${how}: boot ID ${holder.record.newBootID ?? '?'}; ${what}`,
+          reason: `${how}new boot ID ${holder.record.newBootID ?? '?'}; ${what}`,
           stopRun: false,
         };
       }
