@@ -31,7 +31,12 @@ export async function executeWatch(
   const clients = connect(config, opts.env);
   const clock = opts.clock ?? clockOf(settings);
   const runId = newRunId();
-  const deps = buildRunDeps(config, clients, { runId, emit: opts.emit, clock });
+  const deps = buildRunDeps(config, clients, {
+    runId,
+    emit: opts.emit,
+    clock,
+    owner: ownerIdentity(opts.env),
+  });
   const nodeFeed = new KubernetesNodeFeed(
     clients,
     config.nodeSelector ? { labelSelector: config.nodeSelector } : {},
@@ -63,7 +68,12 @@ export async function executeAgent(
   const host = opts.host ?? new LinuxHost({ hostRun: settings.hostRun });
   const node = settings.node;
   // nodes: [node] narrows the cluster (and the blockers over it) to this agent's node.
-  const base = buildRunDeps({ ...config, nodes: [node] }, clients, { runId, emit: opts.emit, clock });
+  const base = buildRunDeps({ ...config, nodes: [node] }, clients, {
+    runId,
+    emit: opts.emit,
+    clock,
+    owner: `agent@${node}`,
+  });
   const deps = {
     ...base,
     sentinel: new LocalSentinelChecker(host, {

@@ -96,10 +96,11 @@ export function blockersOf(config: RunConfig, cluster: ClusterPort): Blocker[] {
 export function buildRunDeps(
   config: RunConfig,
   clients: K8sClients,
-  opts: { readonly runId: string; readonly emit: EmitFn; readonly clock: Clock },
+  opts: { readonly runId: string; readonly emit: EmitFn; readonly clock: Clock; readonly owner: string },
 ): RunDeps {
   const pods = {
     runId: opts.runId,
+    ...(opts.owner === undefined ? {} : { owner: opts.owner }),
     namespace: config.pods.namespace,
     image: config.pods.image,
     imagePullSecrets: config.pods.imagePullSecrets,
@@ -117,7 +118,12 @@ export function buildRunDeps(
       method: config.reboot.method,
       command: config.reboot.command,
     }),
-    janitor: new HelperPodLeftovers(clients, { runId: opts.runId, namespace: config.pods.namespace }),
+    janitor: new HelperPodLeftovers(clients, {
+      runId: opts.runId,
+      namespace: config.pods.namespace,
+      owner: opts.owner,
+      now: () => opts.clock.now(),
+    }),
     lease: new KubernetesLeaseStore(clients, { namespace: config.pods.namespace, clock: opts.clock }),
     foreignLock: new KuredLockReader(clients, { clock: opts.clock }),
     blockers: blockersOf(config, cluster),
@@ -173,9 +179,10 @@ export async function executeRun(config: RunConfig, opts: ComposeOptions): Promi
   const clients = connect(config, opts.env);
   const runId = newRunId();
   const clock = opts.clock ?? systemClock;
-  const deps = buildRunDeps(config, clients, { runId, emit: opts.emit, clock });
+  const owner = ownerIdentity(opts.env);
+  const deps = buildRunDeps(config, clients, { runId, emit: opts.emit, clock, owner });
   const options = runOptionsOf(config, {
-    owner: ownerIdentity(opts.env),
+    owner,
     runId,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.tuning ? { tuning: opts.tuning } : {}),
@@ -187,7 +194,12 @@ export async function executeRun(config: RunConfig, opts: ComposeOptions): Promi
 export async function executeStatus(config: RunConfig, opts: ComposeOptions): Promise<StatusReport> {
   const clients = connect(config, opts.env);
   const clock = opts.clock ?? systemClock;
-  const deps = buildRunDeps(config, clients, { runId: newRunId(), emit: opts.emit, clock });
+  const deps = buildRunDeps(config, clients, {
+    runId: newRunId(),
+    emit: opts.emit,
+    clock,
+    owner: ownerIdentity(opts.env),
+  });
   return status(deps, {
     ...(config.nodeSelector ? { nodeSelector: config.nodeSelector } : {}),
     probeConcurrency: config.timeouts.probeConcurrency,

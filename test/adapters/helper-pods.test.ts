@@ -5,11 +5,17 @@ import assert from 'node:assert/strict';
 import { HelperPodLeftovers, HelperPodSentinelChecker } from '../../src/adapters/k8s/helper-pods.js';
 import { HelperPodRebooter } from '../../src/adapters/k8s/helper-pod-reboot.js';
 import { createPod, followPod } from '../../src/adapters/k8s/helper-pod-run.js';
-import { DEFAULT_HELPER_IMAGE, rebootArgv, rebootPod } from '../../src/adapters/k8s/helper-pod-spec.js';
+import {
+  DEFAULT_HELPER_IMAGE,
+  ownerLabelValue,
+  rebootArgv,
+  rebootPod,
+} from '../../src/adapters/k8s/helper-pod-spec.js';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
 import { startClusterFixture } from './sim-cluster-fixture.js';
 import type { ClusterFixture } from './sim-cluster-fixture.js';
 import { podObj, until } from './sim-fixture.js';
+import type { KObject } from '../../src/sim/types.js';
 
 let fx: ClusterFixture;
 const NS = 'reboot-daemon';
@@ -156,20 +162,40 @@ test('the signal method reboots through PID 1 of the host', async () => {
   await rebooter.cleanup('worker-1');
 });
 
-test('collectLeftovers deletes our pods from other runs only', async () => {
-  const label = (run: string): Record<string, string> => ({
+test("collectLeftovers takes our owner's earlier runs at once, another owner's pods only past their deadline", async () => {
+  const mineHash = ownerLabelValue('ops@laptop');
+  const label = (run: string, owner?: string): Record<string, string> => ({
     'app.kubernetes.io/managed-by': 'reboot-daemon',
     'reboot-daemon.io/role': 'check',
     'reboot-daemon.io/node': 'worker-2',
     'reboot-daemon.io/run': run,
+    ...(owner === undefined ? {} : { 'reboot-daemon.io/owner': owner }),
   });
-  fx.sim.store.create('pods', podObj(NS, 'old-1', 'worker-2', label('old')));
-  fx.sim.store.create('pods', podObj(NS, 'old-2', 'worker-2', label('older')));
-  fx.sim.store.create('pods', podObj(NS, 'mine', 'worker-2', label('now')));
+  const withDeadline = (pod: KObject, seconds: number): KObject => {
+    pod.spec = { ...pod.spec, activeDeadlineSeconds: seconds };
+    return pod;
+  };
+  fx.sim.store.create('pods', withDeadline(podObj(NS, 'crashed-1', 'worker-2', label('old', mineHash)), 120));
+  fx.sim.store.create(
+    'pods',
+    withDeadline(podObj(NS, 'live-other', 'worker-2', label('other', 'feedfacefeedface')), 120),
+  );
+  fx.sim.store.create('pods', withDeadline(podObj(NS, 'unowned-old', 'worker-2', label('older')), 120));
+  fx.sim.store.create('pods', podObj(NS, 'mine', 'worker-2', label('now', mineHash)));
   fx.sim.store.create('pods', podObj(NS, 'foreign', 'worker-2', { app: 'x' }));
-  const janitor = new HelperPodLeftovers(fx.clients, { runId: 'now' });
+  // The janitor's clock starts at the pods' creation time (the simulator's clock may run apart from ours).
+  const created = fx.sim.store.get('pods', NS, 'live-other').metadata.creationTimestamp ?? '';
+  let now = new Date(created).getTime() + 1_000;
+  const janitor = new HelperPodLeftovers(fx.clients, { runId: 'now', owner: 'ops@laptop', now: () => now });
+  // Now: only this owner's crashed run's pod; the other owner's pod may belong to a live run.
+  assert.equal(await janitor.collectLeftovers(), 1);
+  await until(() => fx.sim.store.tryGet('pods', NS, 'crashed-1') === undefined, 3000, 'crashed-1 removed');
+  assert.ok(fx.sim.store.tryGet('pods', NS, 'live-other'));
+  assert.ok(fx.sim.store.tryGet('pods', NS, 'unowned-old'));
+  // Past their 120 s deadline plus the grace, no live run can wait on them: both go.
+  now += 200_000;
   assert.equal(await janitor.collectLeftovers(), 2);
-  await until(() => fx.sim.store.tryGet('pods', NS, 'old-1') === undefined, 3000, 'old-1 removed');
+  await until(() => fx.sim.store.tryGet('pods', NS, 'live-other') === undefined, 3000, 'live-other removed');
   assert.ok(fx.sim.store.tryGet('pods', NS, 'mine'));
   assert.ok(fx.sim.store.tryGet('pods', NS, 'foreign'));
 });

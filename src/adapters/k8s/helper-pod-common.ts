@@ -2,6 +2,7 @@
 // aborting a wait early, and deleting pods by label.
 // May import: sibling k8s adapter files.
 
+import type { V1Pod } from '@kubernetes/client-node';
 import type { K8sClients } from './client.js';
 import { isNotFound, rethrow } from './api-errors.js';
 import { deletePodQuietly } from './helper-pod-run.js';
@@ -13,6 +14,8 @@ import { listAll } from './paging.js';
 export interface HelperPodsOptions {
   /** This run's id: labels our pods, and leftovers are pods of other runs. */
   readonly runId: string;
+  /** Who runs the tool; a run collects its owner's earlier leftovers at once (see HelperPodLeftovers). */
+  readonly owner?: string;
   /** Default reboot-daemon. */
   readonly namespace?: string;
   /** Default DEFAULT_HELPER_IMAGE (busybox pinned by digest). */
@@ -26,6 +29,7 @@ export function settingsOf(opts: HelperPodsOptions): HelperPodSettings {
   return {
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,
     runId: opts.runId,
+    ...(opts.owner === undefined ? {} : { owner: opts.owner }),
     image: opts.image ?? DEFAULT_HELPER_IMAGE,
     imagePullSecrets: opts.imagePullSecrets ?? [],
   };
@@ -63,7 +67,7 @@ export async function deleteMatching(
   clients: K8sClients,
   namespace: string,
   labelSelector: string,
-  pick: (labels: Readonly<Record<string, string>>) => boolean,
+  pick: (pod: V1Pod) => boolean,
 ): Promise<number> {
   let items;
   try {
@@ -77,7 +81,7 @@ export async function deleteMatching(
   let deleted = 0;
   for (const pod of items) {
     const name = pod.metadata?.name;
-    if (!name || !pick(pod.metadata?.labels ?? {})) continue;
+    if (!name || !pick(pod)) continue;
     if (await deletePodQuietly(clients, namespace, name)) deleted++;
   }
   return deleted;

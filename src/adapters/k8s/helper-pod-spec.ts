@@ -16,6 +16,7 @@ export const HelperLabel = {
   Role: 'reboot-daemon.io/role',
   Node: 'reboot-daemon.io/node',
   Run: 'reboot-daemon.io/run',
+  Owner: 'reboot-daemon.io/owner',
 } as const;
 export const MANAGED_BY = 'reboot-daemon';
 
@@ -42,6 +43,8 @@ export const CheckExit = { NotRequired: 0, Required: 10 } as const;
 export interface HelperPodSettings {
   readonly namespace: string;
   readonly runId: string;
+  /** Who runs the tool (e.g. user@host); stored as a hash label so its own leftovers can be told apart. */
+  readonly owner?: string;
   readonly image: string;
   readonly imagePullSecrets: readonly string[];
 }
@@ -94,7 +97,13 @@ export function helperLabels(
     [HelperLabel.Role]: role,
     [HelperLabel.Node]: nodeLabelValue(node),
     [HelperLabel.Run]: settings.runId,
+    ...(settings.owner === undefined ? {} : { [HelperLabel.Owner]: ownerLabelValue(settings.owner) }),
   };
+}
+
+/** A label-safe stand-in for an owner identity (which may hold '@' and be long): a short hash. */
+export function ownerLabelValue(owner: string): string {
+  return createHash('sha256').update(owner).digest('hex').slice(0, 16);
 }
 
 /** A unique, valid pod name: reboot-daemon-<role>-<node prefix>-<random>. */

@@ -6,6 +6,7 @@ import { formatError } from '../../core/errors.js';
 import { SentinelSource } from '../../core/types.js';
 import type { SentinelResult } from '../../core/types.js';
 import type { HelperPodJanitor, SentinelChecker } from '../../ports/node-exec.js';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { K8sClients } from './client.js';
 import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
 import type { HelperPodsOptions } from './helper-pod-common.js';
@@ -17,6 +18,7 @@ import {
   fileCheckPod,
   HelperLabel,
   MANAGED_BY,
+  ownerLabelValue,
   sentinelPathInPod,
   splitCommand,
 } from './helper-pod-spec.js';
@@ -103,22 +105,48 @@ export class HelperPodSentinelChecker implements SentinelChecker {
 }
 
 /** Deletes helper pods of other runs (any role, any node) in the tool's namespace. */
+export interface LeftoverOptions {
+  readonly runId: string;
+  readonly namespace?: string;
+  /** This run's owner: pods of the same owner's earlier runs are collected at once. */
+  readonly owner?: string;
+  /** Another owner's pod is collected only once it is surely dead: older than its deadline plus this. */
+  readonly graceMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Collects helper pods that earlier runs left behind. A pod of this owner's earlier run is collected at once
+ * (the same owner resumes its own work). A pod of another owner may belong to a run that is alive right now
+ * (a second watcher, a cron run), so it is collected only once it is past its activeDeadlineSeconds plus a
+ * grace period, when no live run can still be waiting on it.
+ */
 export class HelperPodLeftovers implements HelperPodJanitor {
   private readonly namespace: string;
+  private readonly ownerLabel: string | undefined;
 
   constructor(
     private readonly clients: K8sClients,
-    private readonly opts: { readonly runId: string; readonly namespace?: string },
+    private readonly opts: LeftoverOptions,
   ) {
     this.namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+    this.ownerLabel = opts.owner === undefined ? undefined : ownerLabelValue(opts.owner);
   }
 
   collectLeftovers(): Promise<number> {
-    return deleteMatching(
-      this.clients,
-      this.namespace,
-      `${HelperLabel.ManagedBy}=${MANAGED_BY}`,
-      (labels) => labels[HelperLabel.Run] !== this.opts.runId,
+    return deleteMatching(this.clients, this.namespace, `${HelperLabel.ManagedBy}=${MANAGED_BY}`, (pod) =>
+      this.isLeftover(pod),
     );
+  }
+
+  isLeftover(pod: V1Pod): boolean {
+    const labels = pod.metadata?.labels ?? {};
+    if (labels[HelperLabel.Run] === this.opts.runId) return false;
+    if (this.ownerLabel !== undefined && labels[HelperLabel.Owner] === this.ownerLabel) return true;
+    const created = pod.metadata?.creationTimestamp;
+    if (created === undefined) return false;
+    const deadlineMs = (pod.spec?.activeDeadlineSeconds ?? 3600) * 1000;
+    const now = (this.opts.now ?? Date.now)();
+    return now - new Date(created).getTime() > deadlineMs + (this.opts.graceMs ?? 60_000);
   }
 }
