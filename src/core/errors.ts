@@ -31,14 +31,17 @@ export class InputError extends RebootDaemonError {
   }
 }
 
-/** The API server refused for lack of permission; names the verb and resource. */
+/**
+ * The API server refused for lack of permission; names the verb and resource. The message itself names the
+ * remedy too: it often travels on as a node's failure reason, where the hint is not shown.
+ */
 export class PermissionError extends RebootDaemonError {
   constructor(
     readonly verb: string,
     readonly resource: string,
     detail: string,
   ) {
-    super(`forbidden: cannot ${verb} ${resource}: ${detail}`, {
+    super(`forbidden: cannot ${verb} ${resource} (see \`reboot-daemon rbac\`): ${detail}`, {
       exitCode: ExitCode.BadInput,
       hint: `grant "${verb}" on "${resource}"; \`reboot-daemon rbac\` prints the ClusterRole this tool needs`,
     });
