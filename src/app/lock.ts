@@ -18,7 +18,7 @@ import {
   type ReleaseVerdict,
 } from '../core/lock.js';
 import type { Clock } from '../ports/clock.js';
-import type { LeaseStore } from '../ports/lock.js';
+import type { LeaseSnapshot, LeaseStore } from '../ports/lock.js';
 import { errorMessage, nap } from './util.js';
 
 export interface LeaseLockOptions {
@@ -57,16 +57,28 @@ export class LeaseLock {
   }
 
   /**
+   * The Lease as this lock last wrote it. The next write starts from it instead of reading again: if someone
+   * else wrote in between, the compare-and-swap fails and the loop reads afresh. A decision to write nothing
+   * is never taken on this copy alone.
+   */
+  private lastWritten: LeaseSnapshot | undefined;
+
+  /**
    * Read-decide-write until the write wins. decide returns the record to write (or undefined to write nothing)
    * and a result. Throws LockUnreadableError when the record cannot be trusted.
    */
   private async cas<R>(decide: (record: LockRecord) => { write?: LockRecord; result: R }): Promise<R> {
     for (let attempt = 0; ; attempt++) {
-      const snap = await this.store.read();
+      const cached = this.lastWritten;
+      this.lastWritten = undefined;
+      const snap = cached ?? (await this.store.read());
       const parsed = parseLockRecord(snap?.record, this.opts.maxHolders);
       if (!parsed.ok) throw new LockUnreadableError(parsed.error);
       const { write, result } = decide(parsed.record);
-      if (write === undefined) return result;
+      if (write === undefined) {
+        if (cached !== undefined) continue; // decide again on what the Lease holds now
+        return result;
+      }
       const text = serializeLockRecord(write);
       const identity = write.holders.map((h) => h.node).join(',');
       const seconds = Math.max(1, Math.ceil(Math.max(0, ...write.holders.map((h) => h.ttlMs)) / 1000));
@@ -74,7 +86,11 @@ export class LeaseLock {
         snap === undefined
           ? await this.store.create(text, identity, seconds)
           : await this.store.update(text, identity, seconds, snap.resourceVersion);
-      if (res.ok) return result;
+      if (res.ok) {
+        this.lastWritten = { record: text, resourceVersion: res.resourceVersion };
+        return result;
+      }
+      if (cached !== undefined) continue; // our copy was stale: read afresh at once
       if (attempt + 1 >= MAX_CAS_ATTEMPTS)
         throw new Error(`lock: gave up after ${MAX_CAS_ATTEMPTS} write conflicts`);
       await nap(this.clock, 20 + attempt * 20);
