@@ -153,6 +153,15 @@ export function crossOptionProblem(argv: ArgvLike): InputError | undefined {
 
 function schedule(argv: ArgvLike): Schedule {
   const zone = string(argv, 'time-zone', DEFAULTS.timeZone);
+  const raw = argv['window'];
+  const given_ = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  if (given_.some((w) => String(w).trim() === '')) {
+    // An empty value (often an unset shell variable) must never mean "any time".
+    throw new InputError(
+      '--window: the value is empty',
+      'give a window such as "mon-fri 02:00-05:00", or leave --window out to allow any time',
+    );
+  }
   const windows = strings(argv, 'window');
   if (KURED_WINDOW_FLAGS.some((f) => given(argv, f))) {
     return windowFromKuredFlags({

@@ -185,6 +185,12 @@ describe('bad flags are an InputError naming the flag and the accepted form', ()
   const cases: [string, readonly string[], RegExp][] = [
     ['a window without an end', ['--window', '3am-'], /--window.*missing end time.*accepted/],
     ['a window with nonsense days', ['--window', 'funday 1-2'], /--window.*"funday 1-2"/],
+    [
+      'an empty window (an unset shell variable) never means any time',
+      ['--window', ''],
+      /--window: the value is empty/,
+    ],
+    ['an empty window among good ones', ['--window', '1-2', '--window', ' '], /--window: the value is empty/],
     ['an unknown time zone', ['--time-zone', 'Mars/Olympus'], /--time-zone.*accepted: UTC, Local/],
     [
       '--window mixed with kured window flags',
