@@ -1,4 +1,4 @@
-// Lint configuration: typescript-eslint's recommended rules over src, test, bench and scripts.
+// Lint configuration: typescript-eslint's recommended rules over src, test, bench, scripts and soak.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'src/ui/**', 'bin/**', 'bench/**', 'scripts/**', 'test/**'],
+    files: ['src/cli/**', 'src/ui/**', 'bin/**', 'bench/**', 'scripts/**', 'soak/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

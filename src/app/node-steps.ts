@@ -3,7 +3,13 @@
 // the reboot the node is restored; after it, the node's state stays recorded and its lock held for a resume.
 // May import: core, ports, app.
 
-import { shouldUncordon, transition, type NodeRecord, type ResumeDecision } from '../core/machine.js';
+import {
+  POST_TRIGGER_PHASES,
+  shouldUncordon,
+  transition,
+  type NodeRecord,
+  type ResumeDecision,
+} from '../core/machine.js';
 import { drainNode } from './drain.js';
 import { advance, finish, IllegalMoveError, keep, persist, undo, type NodeCtx } from './node-state.js';
 import { abortNode, stopNode, type Outcome } from './node-endings.js';
@@ -107,6 +113,19 @@ export async function runSteps(
       }
       case 'reboot': {
         const current = await cluster.getNode(name);
+        if (
+          POST_TRIGGER_PHASES.has(holder.record.phase) &&
+          current.bootID === holder.record.bootID &&
+          current.ready !== 'True'
+        ) {
+          // Resumed after our trigger, and the node is down since: a new reboot pod cannot start on a node
+          // that is not Ready, so wait for the boot (bounded by --reboot-timeout) instead of triggering again.
+          step(
+            'reboot',
+            `not Ready since the earlier trigger (Ready=${current.ready}); waiting for the boot`,
+          );
+          break;
+        }
         const t = transition(
           holder.record,
           { type: 'reboot-requested', currentBootID: current.bootID, force: forced || opts.forceReboot },

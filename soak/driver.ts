@@ -1,0 +1,237 @@
+// One soak run for one seed: start the simulated cluster (faults on), run two lanes of `reboot-daemon run`
+// with different owners at once, SIGKILL runs at seeded moments and restart them, until every node but the
+// dead one is done (bounded in time); then judge the invariants from the simulator's record and store.
+// May import: src/sim, soak/*, node built-ins.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSim, type InjectedFaults } from '../src/sim/index.js';
+import { seededRandom } from '../src/sim/random.js';
+import {
+  checkAdminCordons,
+  checkBudgets,
+  checkDeadReported,
+  checkEndState,
+  checkExitCodes,
+  checkReboots,
+  type Violation,
+} from './checks.js';
+import { ConcurrencyWatch } from './concurrency.js';
+import { describeRun, workLeft } from './progress.js';
+import { Lane, type RunInfo } from './lanes.js';
+import { soakCluster, type SoakRoles, type SoakSize } from './scenario.js';
+
+export interface SoakProfile {
+  readonly name: 'short' | 'long';
+  readonly size: SoakSize;
+  readonly kills: number;
+  readonly timeScale: number;
+  /** Give up (and count what is left as violations) after this long, real ms. */
+  readonly deadlineMs: number;
+}
+
+export const PROFILES: Readonly<Record<'short' | 'long', SoakProfile>> = {
+  short: {
+    name: 'short',
+    size: { nodes: 50, needing: 20 },
+    kills: 10,
+    timeScale: 20,
+    deadlineMs: 6 * 60_000,
+  },
+  long: { name: 'long', size: { nodes: 50, needing: 45 }, kills: 25, timeScale: 20, deadlineMs: 30 * 60_000 },
+};
+
+export const CONCURRENCY = 2;
+
+/** The flags of every run: both lanes share them; the waits suit the simulator's clock ×timeScale. */
+export function runFlags(kubeconfig: string): string[] {
+  return [
+    ...['--kubeconfig', kubeconfig, '--log-format', 'json', '--concurrency', String(CONCURRENCY)],
+    ...['--force', '--delete-emptydir-data', '--ready-stable', '2s', '--reboot-timeout', '10s'],
+    ...['--ready-timeout', '30s', '--lock-ttl', '30s', '--probe-concurrency', '10', '--probe-timeout', '20s'],
+    ...['--drain-timeout', '2m', '--request-timeout', '10s'],
+  ];
+}
+
+export interface SoakResult {
+  readonly seed: number;
+  readonly profile: SoakProfile;
+  readonly roles: SoakRoles;
+  readonly ms: number;
+  readonly finished: boolean;
+  readonly requests: number;
+  readonly injected: InjectedFaults;
+  readonly kills: number;
+  readonly restarts: number;
+  readonly runs: readonly RunInfo[];
+  readonly rebooted: number;
+  readonly evictions: { readonly evicted: number; readonly refused: number };
+  readonly rebootPodNoops: number;
+  readonly podReruns: number;
+  readonly maxBusy: number;
+  readonly violations: readonly Violation[];
+}
+
+interface Kill {
+  /** Fires once this many nodes have rebooted... */
+  readonly afterReboots: number;
+  /** ...and this many real ms more have passed. */
+  readonly delayMs: number;
+  /** Which lane, when both are live (0 or 1). */
+  readonly lane: number;
+}
+
+function killSchedule(seed: number, profile: SoakProfile): Kill[] {
+  const random = seededRandom(seed ^ 0x5eed);
+  const last = Math.max(1, profile.size.needing - 3);
+  return Array.from({ length: profile.kills }, () => ({
+    afterReboots: Math.floor(random() * last),
+    delayMs: Math.floor(random() * 3_000),
+    lane: random() < 0.5 ? 0 : 1,
+  })).sort((a, b) => a.afterReboots - b.afterReboots);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface SoakRunOptions {
+  /** Progress lines (SIGKILLs, runs that ended). */
+  readonly log?: (line: string) => void;
+  /** Keep every run's output here. */
+  readonly logDir?: string;
+}
+
+export async function runSoak(
+  seed: number,
+  profile: SoakProfile,
+  opts: SoakRunOptions = {},
+): Promise<SoakResult> {
+  const log = opts.log ?? ((): void => undefined);
+  const { scenario, roles } = soakCluster(seed, profile.size);
+  const dir = await mkdtemp(join(tmpdir(), 'reboot-daemon-soak-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  const sim = await startSim({ scenario, kubeconfigPath, timeScale: profile.timeScale });
+  const started = Date.now();
+  const names = scenario.nodes.map((n) => n.name);
+  const watch = new ConcurrencyWatch(CONCURRENCY, new Set(roles.adminCordoned));
+  for (const e of sim.cluster.record.entries()) watch.observe(e);
+  const unsubscribe = sim.cluster.record.subscribe((e) => watch.observe(e));
+  const flags = runFlags(kubeconfigPath);
+  const common = { args: flags, onEnd: (r: RunInfo): void => log(describeRun(r)), logDir: opts.logDir };
+  const lanes = [
+    new Lane({ ...common, name: 'a', host: 'soak-host-a', pauseMs: 700 }),
+    new Lane({ ...common, name: 'b', host: 'soak-host-b', pauseMs: 900 }),
+  ];
+  const allRuns = (): RunInfo[] => lanes.flatMap((l) => l.runs);
+  const rebootedNodes = (): Set<string> => new Set(sim.cluster.record.of('reboot').map((r) => r.node));
+
+  let kills = 0;
+  let finished = false;
+  let left: string[] = [];
+  try {
+    for (const l of lanes) l.start();
+    // All kills but one at seeded moments; that one hits the run that owns the dead node while it waits
+    // for the boot, a seeded 0-3 s after the trigger.
+    const schedule = killSchedule(seed, profile).slice(1);
+    const deadKillDelay = Math.floor(seededRandom(seed ^ 0xdead)() * 3_000);
+    let deadKillAt: number | undefined;
+    let due: number | undefined;
+    for (;;) {
+      await sleep(100);
+      const runs = allRuns();
+      // The owner of the dead node leaves it for a person once a run reported it failed, as an operator would.
+      for (const l of lanes) {
+        if (l.only !== undefined) continue;
+        if (l.runs.some((r) => r.nodeResults.some((n) => n.node === roles.dead && n.outcome === 'failed'))) {
+          l.only = names.filter((n) => n !== roles.dead);
+          log(`lane ${l.opts.name} owns the dead node ${roles.dead}: its runs now leave it out`);
+        }
+      }
+      left = workLeft(sim.store, roles, rebootedNodes(), runs);
+      if (left.length === 0) {
+        finished = true;
+        break;
+      }
+      if (Date.now() - started > profile.deadlineMs) {
+        log(`deadline of ${profile.deadlineMs / 1000}s passed; stopping`);
+        break;
+      }
+      if (
+        deadKillAt === undefined &&
+        sim.cluster.record.of('rebootTriggered').some((e) => e.node === roles.dead)
+      )
+        deadKillAt = Date.now() + deadKillDelay;
+      if (deadKillAt !== undefined && Date.now() >= deadKillAt) {
+        const owner = lanes.find((l) => l.run?.rebooting.includes(roles.dead));
+        deadKillAt = Infinity;
+        if (owner?.kill()) {
+          kills++;
+          log(
+            `SIGKILL #${kills}: lane ${owner.opts.name}, while it waits for the dead node ${roles.dead} to boot`,
+          );
+        }
+      }
+      const next = schedule[0];
+      if (next && rebootedNodes().size >= next.afterReboots) {
+        due ??= Date.now() + next.delayMs;
+        if (Date.now() >= due) {
+          const order = next.lane === 0 ? lanes : [...lanes].reverse();
+          const victim = order.find((l) => l.live);
+          if (victim?.kill()) {
+            kills++;
+            schedule.shift();
+            due = undefined;
+            log(`SIGKILL #${kills}: lane ${victim.opts.name}, after ${rebootedNodes().size} reboots`);
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all(lanes.map((l) => l.stop(60_000)));
+    unsubscribe();
+  }
+  // Let the last deletions and status writes settle before judging.
+  await sleep(1_500);
+  const entries = sim.cluster.record.entries();
+  const runs = allRuns();
+  const violations: Violation[] = [
+    ...watch.violations,
+    ...checkBudgets(entries),
+    ...checkReboots(entries, names, roles),
+    ...checkAdminCordons(entries, sim.store, roles),
+    ...checkEndState(sim.store, roles),
+    ...checkDeadReported(runs, roles),
+    ...checkExitCodes(runs),
+  ];
+  if (!finished)
+    violations.push({
+      invariant: 'the soak finishes in time',
+      detail: `not done after ${profile.deadlineMs / 1000}s`,
+    });
+  const stats = sim.server.stats();
+  const evictions = sim.cluster.record.of('eviction');
+  const result: SoakResult = {
+    seed,
+    profile,
+    roles,
+    ms: Date.now() - started,
+    finished,
+    requests: stats.total,
+    injected: stats.injected,
+    kills,
+    restarts: lanes.reduce((n, l) => n + l.runs.filter((_, i) => l.runs[i - 1]?.killedBySoak).length, 0),
+    runs,
+    rebooted: rebootedNodes().size,
+    evictions: {
+      evicted: evictions.filter((e) => e.outcome === 'evicted').length,
+      refused: evictions.filter((e) => e.outcome === 'refused').length,
+    },
+    rebootPodNoops: sim.cluster.record.of('rebootPodNoop').length,
+    podReruns: sim.cluster.record.of('podRerun').length,
+    maxBusy: watch.maxBusy,
+    violations,
+  };
+  await sim.stop();
+  await rm(dir, { recursive: true, force: true });
+  return result;
+}
