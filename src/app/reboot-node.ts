@@ -7,11 +7,13 @@ import type { NodeStep } from '../core/events.js';
 import {
   newNodeRecord,
   NodePhase,
+  parseNodeRecord,
   POST_TRIGGER_PHASES,
   resumeDecision,
   type NodeRecord,
   type ParsedNodeRecord,
 } from '../core/machine.js';
+import { STATE_ANNOTATION } from '../core/keys.js';
 import type { NodeView } from '../core/types.js';
 import { acquireForNode, type Acquired } from './acquire.js';
 import type { Outcome } from './node-endings.js';
@@ -92,9 +94,29 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
   }
   if (acq.kind !== 'held') return report(ctx, name, 'pending', acq.reason, acq.kind === 'unreadable');
 
+  // The record was read when the nodes were listed; another run may have moved the node on since. Now that
+  // we hold the lock, nobody else can: read the record again and go by that.
+  let now: ParsedNodeRecord | undefined;
+  try {
+    now = recorded === undefined ? undefined : await rereadRecord(ctx, name);
+  } catch (err) {
+    now = { kind: 'unreadable', error: `cannot read the node: ${errorMessage(err)}` };
+  }
+  if (now !== undefined && now.kind !== 'ok') {
+    const why =
+      now.kind === 'none'
+        ? 'another run finished or undid it since it was listed'
+        : `its state is unknown now (${now.error})`;
+    const r = await ctx.lock
+      .release(name)
+      .catch((err: unknown) => ({ kind: 'error' as const, reason: errorMessage(err) }));
+    const what = r.kind === 'released' ? 'lock released' : `lock not released: ${r.reason}`;
+    return report(ctx, name, 'skipped', `${why}; not touched, ${what}`);
+  }
+
   let record: NodeRecord;
   let fresh = false;
-  if (recorded !== undefined) record = { ...recorded, runId: ctx.runId, owner: ctx.opts.owner };
+  if (now !== undefined) record = { ...now.record, runId: ctx.runId, owner: ctx.opts.owner };
   else if (acq.fromHolder !== undefined) {
     const phase = Object.values(NodePhase).find((p) => p === acq.fromHolder?.phase);
     if (phase === undefined) {
@@ -179,6 +201,11 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
     stopRenew.abort();
     await renewing;
   }
+}
+
+async function rereadRecord(ctx: NodeCtx, name: string): Promise<ParsedNodeRecord> {
+  const node = await ctx.deps.cluster.getNode(name);
+  return parseNodeRecord(node.annotations[STATE_ANNOTATION]);
 }
 
 async function onError(

@@ -151,3 +151,43 @@ test('outside the window a node left drained by a crash is undone, not rebooted'
   assert.equal(w.mem.node('a').unschedulable, false);
   assert.deepEqual(w.lease.holders(), []);
 });
+
+test('a record that another run cleared after this run listed the node is not resumed: skipped, lock released', async () => {
+  // Find a crash point that leaves a state record behind, as a run that listed the node would have seen it.
+  for (let k = 3; k < 30; k++) {
+    const w = scenario(false);
+    const first = harness(w, { crashAfterWrites: k });
+    void runOnce(first.deps, opts);
+    while (!first.session.dead) await w.clock.advance(500);
+    await w.clock.advance(1_000);
+    if (w.mem.node('a').annotations[STATE_ANNOTATION] === undefined) continue;
+    const bootsBefore = boots(w).a;
+
+    // While the next run takes the lock, another run finishes the node and clears its record.
+    const second = harness(w);
+    const inner = second.deps.lease;
+    let cleared = false;
+    const lease = {
+      read: async () => {
+        if (!cleared) {
+          cleared = true;
+          delete w.mem.node('a').annotations[STATE_ANNOTATION];
+        }
+        return inner.read();
+      },
+      create: inner.create.bind(inner),
+      update: inner.update.bind(inner),
+    };
+    const res = await runOnce({ ...second.deps, lease }, opts);
+    const result = second.events.find((e) => e.type === 'node-result' && e.node === 'a');
+    assert.ok(result && result.type === 'node-result', `a result for node a (crash after write ${k})`);
+    assert.equal(result.outcome, 'skipped', result.reason);
+    assert.match(result.reason, /another run finished or undid it since it was listed/);
+    assert.equal(boots(w).a, bootsBefore, 'no further reboot');
+    assert.equal(w.mem.node('a').annotations[STATE_ANNOTATION], undefined, 'the record is not written again');
+    assert.deepEqual(w.lease.holders(), [], 'the lock is released');
+    assert.notEqual(res.exitCode, 2);
+    return;
+  }
+  assert.fail('no crash point left a state record');
+});
