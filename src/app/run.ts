@@ -5,7 +5,7 @@
 // May import: core, ports, app.
 
 import { randomUUID } from 'node:crypto';
-import { ExitCode, formatError, RebootDaemonError } from '../core/errors.js';
+import { ExitCode, formatErrorInline, RebootDaemonError } from '../core/errors.js';
 import { STATE_ANNOTATION } from '../core/keys.js';
 import { describeHolder } from '../core/lock.js';
 import { parseNodeRecord, type ParsedNodeRecord } from '../core/machine.js';
@@ -35,7 +35,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     result = opts.dryRun ? (await planRun(deps, opts)).result : await realRun(deps, opts, runId);
   } catch (err) {
     const exitCode = err instanceof RebootDaemonError ? err.exitCode : ExitCode.NodeFailed;
-    result = { exitCode, rebooted: [], failed: [], pending: [], unknown: [], reason: formatError(err) };
+    result = { exitCode, rebooted: [], failed: [], pending: [], unknown: [], reason: formatErrorInline(err) };
   }
   deps.emit({ type: 'run-end', at: deps.clock.now(), ...result });
   return result;

@@ -54,3 +54,9 @@ export function formatError(err: unknown): string {
   }
   return err instanceof Error ? err.message : String(err);
 }
+
+/** The same as formatError, on one line: for event reasons and log lines. */
+export function formatErrorInline(err: unknown): string {
+  if (err instanceof RebootDaemonError && err.hint) return `${err.message} (hint: ${err.hint})`;
+  return formatError(err);
+}
