@@ -102,16 +102,21 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
   } catch (err) {
     now = { kind: 'unreadable', error: `cannot read the node: ${errorMessage(err)}` };
   }
-  if (now !== undefined && now.kind !== 'ok') {
-    const why =
-      now.kind === 'none'
-        ? 'another run finished or undid it since it was listed'
-        : `its state is unknown now (${now.error})`;
+  if (now?.kind === 'unreadable') {
+    // Unknown: touch nothing, and keep the hold as it is (the node may be down mid-reboot).
+    return report(ctx, name, 'failed', `its state is unknown now (${now.error}); left as it was, lock kept`);
+  }
+  if (now?.kind === 'none') {
     const r = await ctx.lock
       .release(name)
       .catch((err: unknown) => ({ kind: 'error' as const, reason: errorMessage(err) }));
     const what = r.kind === 'released' ? 'lock released' : `lock not released: ${r.reason}`;
-    return report(ctx, name, 'skipped', `${why}; not touched, ${what}`);
+    return report(
+      ctx,
+      name,
+      'skipped',
+      `another run finished or undid it since it was listed; not touched, ${what}`,
+    );
   }
 
   let record: NodeRecord;
