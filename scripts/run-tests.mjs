@@ -27,9 +27,39 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit' },
-);
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+
+// The chaos soak drives two CLIs, 50 simulated nodes and timed faults: it runs on its own after the rest, so
+// the other suites' load does not stretch its waits.
+const ALONE = ['test/e2e/soak.test.ts'];
+const together = files.filter((f) => !ALONE.includes(f));
+const alone = files.filter((f) => ALONE.includes(f));
+
+const totals = { pass: 0, fail: 0 };
+
+function run(list) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list],
+      { stdio: ['inherit', 'pipe', 'inherit'] },
+    );
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^# (pass|fail) (\d+)$/.exec(line);
+        if (m) totals[m[1]] += Number(m[2]);
+      }
+    });
+    child.on('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
+  });
+}
+
+let code = 0;
+if (together.length > 0) code = await run(together);
+if (alone.length > 0) code = (await run(alone)) || code;
+// One closing line for both parts.
+console.log(`${totals.pass} passed, ${totals.fail} failed`);
+process.exit(code);
