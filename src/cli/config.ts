@@ -35,8 +35,7 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 const KURED_WINDOW_FLAGS = ['reboot-days', 'start-time', 'end-time'] as const;
 
 export function buildRunConfig(argv: ArgvLike, extras: ConfigExtras = {}): RunConfig {
-  const problem = crossOptionProblem(argv);
-  if (problem) throw problem;
+  checkCrossOptions(argv);
   const nodeSelector = selector(argv, 'node-selector');
   const podSelector = selector(argv, 'drain-pod-selector');
   const maxPerZone = optionalInteger(argv, 'max-per-zone', 1);
@@ -128,6 +127,13 @@ export function buildRunConfig(argv: ArgvLike, extras: ConfigExtras = {}): RunCo
  * Rules that involve more than one flag. Returned rather than thrown so a yargs `.check()` can use it too;
  * buildRunConfig throws it.
  */
+/** yargs `.check()` for the run-like commands: throws the cross-option problem, if any. */
+export function checkCrossOptions(argv: ArgvLike): true {
+  const problem = crossOptionProblem(argv);
+  if (problem) throw problem;
+  return true;
+}
+
 export function crossOptionProblem(argv: ArgvLike): InputError | undefined {
   const kured = KURED_WINDOW_FLAGS.filter((f) => given(argv, f));
   if (strings(argv, 'window').length > 0 && kured.length > 0) {

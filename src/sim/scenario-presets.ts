@@ -1,31 +1,13 @@
 // Ready-made scenarios: a sensible small cluster for demos and tests, and a large one for benchmarks.
 // May import: ./scenario-types.js.
-import { DEFAULT_TIMING } from './scenario-types.js';
+import { DEFAULT_TIMING, defaultNode } from './scenario-types.js';
 import type { Scenario, ScenarioDeployment, ScenarioNode } from './scenario-types.js';
 
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 const KERNEL_PKGS = ['linux-image-6.8.0-49-generic', 'linux-modules-6.8.0-49-generic'];
 
 function baseNode(name: string, i: number, over: Partial<ScenarioNode> = {}): ScenarioNode {
-  return {
-    name,
-    rebootRequired: false,
-    rebootRequiredPkgs: [],
-    unschedulable: false,
-    labels: {},
-    taints: [],
-    controlPlane: false,
-    zone: ZONES[i % ZONES.length],
-    bootSeconds: DEFAULT_TIMING.defaultBootSeconds,
-    neverReturns: false,
-    flap: 0,
-    fast: false,
-    sentinelCommand: undefined,
-    osImage: 'Ubuntu 24.04.1 LTS',
-    kubeletVersion: 'v1.32.2',
-    rerunPodsAfterBoot: false,
-    ...over,
-  };
+  return defaultNode(name, { zone: ZONES[i % ZONES.length], ...over });
 }
 
 function deployment(

@@ -127,3 +127,26 @@ export const DEFAULT_TIMING: ScenarioTiming = {
   flapSeconds: 5,
   jitter: 0.1,
 };
+
+/** A node with every field at its default: not needing a reboot, schedulable, booting in the default time. */
+export function defaultNode(name: string, over: Partial<ScenarioNode> = {}): ScenarioNode {
+  return {
+    name,
+    rebootRequired: false,
+    rebootRequiredPkgs: [],
+    unschedulable: false,
+    labels: {},
+    taints: [],
+    controlPlane: false,
+    zone: undefined,
+    bootSeconds: DEFAULT_TIMING.defaultBootSeconds,
+    neverReturns: false,
+    flap: 0,
+    fast: false,
+    sentinelCommand: undefined,
+    osImage: 'Ubuntu 24.04.1 LTS',
+    kubeletVersion: 'v1.32.2',
+    rerunPodsAfterBoot: false,
+    ...over,
+  };
+}

@@ -3,7 +3,7 @@
 // May import: cli/options, cli/options-watch, cli/help, cli/context, cli/config, yargs types.
 
 import type { Argv, CommandModule } from 'yargs';
-import { crossOptionProblem } from '../config.js';
+import { checkCrossOptions } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { runOptions } from '../options.js';
@@ -16,11 +16,7 @@ export function agentCommand(ctx: CommandContext): CommandModule {
       'Run on a node (DaemonSet): publish its reboot sentinel as annotations; with --reboot, reboot it',
     builder: (y: Argv) =>
       agentOnlyOptions(watchModeOptions(notifyOptions(runOptions(y))))
-        .check((argv) => {
-          const problem = crossOptionProblem(argv);
-          if (problem) throw problem;
-          return true;
-        })
+        .check(checkCrossOptions)
         .epilogue(
           examples([
             {

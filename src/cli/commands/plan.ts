@@ -3,7 +3,7 @@
 // May import: cli/options, cli/help, cli/context, cli/config, yargs types.
 
 import type { Argv, CommandModule } from 'yargs';
-import { crossOptionProblem } from '../config.js';
+import { checkCrossOptions } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { nodesPositional, runOptions } from '../options.js';
@@ -14,11 +14,7 @@ export function planCommand(ctx: CommandContext): CommandModule {
     describe: 'Explain what a run would do now, changing nothing (same as run --dry-run)',
     builder: (y: Argv) =>
       runOptions(nodesPositional(y))
-        .check((argv) => {
-          const problem = crossOptionProblem(argv);
-          if (problem) throw problem;
-          return true;
-        })
+        .check(checkCrossOptions)
         .epilogue(
           examples([
             {

@@ -3,7 +3,7 @@
 // May import: cli/options, cli/help, cli/context, cli/config, yargs types.
 
 import type { Argv, CommandModule } from 'yargs';
-import { crossOptionProblem } from '../config.js';
+import { checkCrossOptions } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { nodesPositional, runOptions } from '../options.js';
@@ -26,11 +26,7 @@ export function runCommand(ctx: CommandContext): CommandModule {
           describe: 'Only explain what would happen (= plan)',
         })
         .option('once', { type: 'boolean', default: true, describe: 'Make one pass and exit' })
-        .check((argv) => {
-          const problem = crossOptionProblem(argv);
-          if (problem) throw problem;
-          return true;
-        })
+        .check(checkCrossOptions)
         .epilogue(
           examples([
             { what: 'Reboot every node that needs it, in the default window (any time)', cmd: '$0 run' },

@@ -3,7 +3,7 @@
 // May import: cli/options, cli/options-watch, cli/help, cli/context, cli/config, yargs types.
 
 import type { Argv, CommandModule } from 'yargs';
-import { crossOptionProblem } from '../config.js';
+import { checkCrossOptions } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { nodesPositional, runOptions } from '../options.js';
@@ -15,11 +15,7 @@ export function watchCommand(ctx: CommandContext): CommandModule {
     describe: 'Keep running: reboot nodes whenever they need it and the window, blockers and lock allow',
     builder: (y: Argv) =>
       watchModeOptions(notifyOptions(runOptions(nodesPositional(y))))
-        .check((argv) => {
-          const problem = crossOptionProblem(argv);
-          if (problem) throw problem;
-          return true;
-        })
+        .check(checkCrossOptions)
         .epilogue(
           examples([
             { what: 'Weeknights 2am-5am, checking every hour', cmd: '$0 watch --window "mon-fri 2am-5am"' },

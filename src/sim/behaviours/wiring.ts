@@ -9,7 +9,7 @@ import type { SimContext } from './context.js';
 import { startHeartbeats, triggerReboot } from './node-lifecycle.js';
 import { controllerOf, keyOf, nodeReadyStatus } from './pod-facts.js';
 import { pdbSelector } from './pdb-controller.js';
-import { DEFAULT_TIMING } from '../scenario-types.js';
+import { DEFAULT_TIMING, defaultNode } from '../scenario-types.js';
 
 /** Registers a node's host and kubelet state (for scenario nodes and nodes created through the API). */
 export function adoptNode(
@@ -28,24 +28,9 @@ export function adoptNode(
   host.onReboot = (via) => triggerReboot(ctx, name, via);
   ctx.hosts.set(name, host);
   ctx.nodes.set(name, {
-    spec: spec ?? {
-      name,
-      rebootRequired: false,
-      rebootRequiredPkgs: [],
-      unschedulable: false,
-      labels: {},
-      taints: [],
-      controlPlane: false,
-      zone: undefined,
-      bootSeconds: ctx.timing.defaultBootSeconds ?? DEFAULT_TIMING.defaultBootSeconds,
-      neverReturns: false,
-      flap: 0,
-      fast: false,
-      sentinelCommand: undefined,
-      osImage: 'Ubuntu 24.04.1 LTS',
-      kubeletVersion: 'v1.32.2',
-      rerunPodsAfterBoot: false,
-    },
+    spec:
+      spec ??
+      defaultNode(name, { bootSeconds: ctx.timing.defaultBootSeconds ?? DEFAULT_TIMING.defaultBootSeconds }),
     state: nodeReadyStatus(node) === 'True' ? 'up' : 'down',
     triggeredAt: undefined,
     cancelHeartbeat: undefined,
