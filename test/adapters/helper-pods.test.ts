@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelperPodLeftovers, HelperPodSentinelChecker } from '../../src/adapters/k8s/helper-pods.js';
 import { HelperPodRebooter } from '../../src/adapters/k8s/helper-pod-reboot.js';
-import { createPod, followPod } from '../../src/adapters/k8s/helper-pod-run.js';
+import { createPod, deletePodQuietly, followPod } from '../../src/adapters/k8s/helper-pod-run.js';
 import {
   DEFAULT_HELPER_IMAGE,
   ownerLabelValue,
@@ -121,10 +121,14 @@ test('the reboot pod reboots the node (new boot ID), and re-running it after the
     assert.equal(final.exitCode, 0);
     assert.match(final.message, /boot id changed/);
   }
+  // Made here, not by the Rebooter: its cleanup deletes only the pods it made.
+  assert.equal(await deletePodQuietly(fx.clients, NS, again.metadata?.name ?? ''), true);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(bootID, after, 'no second reboot');
-  // and the Rebooter itself does nothing once the boot happened
+  // and the Rebooter itself does nothing once the boot happened (its pod's guard exits 0)
   await rebooter.reboot('worker-3', before.bootID);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(bootID, after, 'no reboot from the Rebooter either');
   ac.abort();
   await watching;
 

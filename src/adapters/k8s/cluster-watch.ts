@@ -9,15 +9,24 @@ import type { K8sClients } from './client.js';
 import { toNodeView } from './convert.js';
 import { listAll } from './paging.js';
 import { watchLoop } from './watch-loop.js';
+import type { WatchEventKind } from './watch-loop.js';
 
+const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/**
+ * Resolves once every pod is gone, calling onGone for each. Without `from`, one list-then-watch per
+ * namespace. With `from` (every pod is bound to from.node, as listed at from.version), one watch of that
+ * node's pods in all namespaces, starting at that version; it lists only after a 410 Gone.
+ */
 export function waitPodsGone(
   clients: K8sClients,
   pods: readonly PodRef[],
   onGone: (pod: PodRef) => void,
   signal: AbortSignal,
+  from?: { readonly node: string; readonly version: string },
 ): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
-  const pending = new Map<string, PodRef>(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const pending = new Map<string, PodRef>(pods.map((p) => [keyOf(p.namespace, p.name), p]));
   if (pending.size === 0) return Promise.resolve();
   const done = new AbortController();
   const inner = AbortSignal.any([signal, done.signal]);
@@ -36,31 +45,61 @@ export function waitPodsGone(
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
 
-    const namespaces = new Set([...pending.values()].map((p) => p.namespace));
-    const loops = [...namespaces].map((namespace) =>
-      watchLoop<V1Pod>({
-        clients,
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-        resource: 'pods',
-        signal: inner,
-        list: () => listAll((page) => clients.core.listNamespacedPod({ ...page, namespace })),
-        onList: (items) => {
-          const present = new Map(items.map((p) => [p.metadata?.name ?? '', p.metadata?.uid ?? '']));
-          for (const [key, ref] of [...pending]) {
-            if (ref.namespace !== namespace) continue;
-            const uid = present.get(ref.name);
-            if (uid === undefined || (ref.uid && uid !== ref.uid)) markGone(key);
-          }
-        },
-        onEvent: (kind, pod) => {
-          const key = `${namespace}/${pod.metadata?.name ?? ''}`;
-          const ref = pending.get(key);
-          if (!ref) return;
-          const sameUid = !ref.uid || pod.metadata?.uid === ref.uid;
-          if ((kind === 'DELETED' && sameUid) || !sameUid) markGone(key);
-        },
-      }),
-    );
+    /**
+     * After a (re)list of one namespace's pods (or, without one, of all pending pods' node): those absent,
+     * or present with another uid, are gone.
+     */
+    const onList = (items: V1Pod[], namespace?: string): void => {
+      const present = new Map(
+        items.map((p) => [
+          keyOf(namespace ?? p.metadata?.namespace ?? '', p.metadata?.name ?? ''),
+          p.metadata?.uid ?? '',
+        ]),
+      );
+      for (const [key, ref] of [...pending]) {
+        if (namespace !== undefined && ref.namespace !== namespace) continue;
+        const uid = present.get(key);
+        if (uid === undefined || (ref.uid && uid !== ref.uid)) markGone(key);
+      }
+    };
+    const onEvent = (kind: WatchEventKind, pod: V1Pod, namespace?: string): void => {
+      const key = keyOf(namespace ?? pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
+      const ref = pending.get(key);
+      if (!ref) return;
+      const sameUid = !ref.uid || pod.metadata?.uid === ref.uid;
+      if ((kind === 'DELETED' && sameUid) || !sameUid) markGone(key);
+    };
+
+    let loops: Promise<void>[];
+    if (from) {
+      const fieldSelector = `spec.nodeName=${from.node}`;
+      loops = [
+        watchLoop<V1Pod>({
+          clients,
+          path: '/api/v1/pods',
+          fieldSelector,
+          resource: 'pods',
+          signal: inner,
+          start: { resourceVersion: from.version },
+          list: () => listAll((page) => clients.core.listPodForAllNamespaces({ ...page, fieldSelector })),
+          onList: (items) => onList(items),
+          onEvent: (kind, pod) => onEvent(kind, pod),
+        }),
+      ];
+    } else {
+      const namespaces = new Set([...pending.values()].map((p) => p.namespace));
+      loops = [...namespaces].map((namespace) =>
+        watchLoop<V1Pod>({
+          clients,
+          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          resource: 'pods',
+          signal: inner,
+          list: () => listAll((page) => clients.core.listNamespacedPod({ ...page, namespace })),
+          onList: (items) => onList(items, namespace),
+          onEvent: (kind, pod) => onEvent(kind, pod, namespace),
+        }),
+      );
+    }
     Promise.all(loops).then(
       () => signal.removeEventListener('abort', onAbort),
       (err: unknown) => {
@@ -72,6 +111,10 @@ export function waitPodsGone(
   });
 }
 
+/**
+ * Calls onChange with the node's current view, then at each change (once per resourceVersion). One watch
+ * from now, no list: the server sends the node as it is first.
+ */
 export async function watchNode(
   clients: K8sClients,
   name: string,
@@ -86,15 +129,13 @@ export async function watchNode(
     lastVersion = view.resourceVersion;
     onChange(view);
   };
-  const fieldSelector = `metadata.name=${name}`;
   await watchLoop<V1Node>({
     clients,
     path: '/api/v1/nodes',
-    fieldSelector,
+    fieldSelector: `metadata.name=${name}`,
     resource: 'nodes',
     signal,
-    list: () => listAll((page) => clients.core.listNode({ ...page, fieldSelector })),
-    onList: (items) => items.forEach(deliver),
+    start: 'now',
     onEvent: (kind, node) => {
       if (kind !== 'DELETED') deliver(node);
     },

@@ -1,5 +1,5 @@
-// What the helper pod adapters share: their options, settings with defaults, the namespace ensurer,
-// aborting a wait early, and deleting pods by label.
+// What the helper pod adapters share: their options, settings with defaults, the namespace ensurer (once
+// per process, shared with the Lease store: see namespace.ts), aborting a wait early, and deleting pods by label.
 // May import: sibling k8s adapter files.
 
 import type { V1Pod } from '@kubernetes/client-node';
@@ -8,7 +8,7 @@ import { isNotFound, rethrow } from './api-errors.js';
 import { deletePodQuietly } from './helper-pod-run.js';
 import { DEFAULT_HELPER_IMAGE } from './helper-pod-spec.js';
 import type { HelperPodSettings } from './helper-pod-spec.js';
-import { DEFAULT_NAMESPACE, namespaceEnsurer } from './namespace.js';
+import { DEFAULT_NAMESPACE, ensureNamespaceOnce } from './namespace.js';
 import { listAll } from './paging.js';
 
 export interface HelperPodsOptions {
@@ -40,7 +40,9 @@ export function ensurer(
   opts: HelperPodsOptions,
   namespace: string,
 ): () => Promise<void> {
-  return opts.createNamespace === false ? () => Promise.resolve() : namespaceEnsurer(clients, namespace);
+  return opts.createNamespace === false
+    ? () => Promise.resolve()
+    : () => ensureNamespaceOnce(clients, namespace);
 }
 
 /** Rejects with the signal's reason as soon as it aborts, even if work is still in flight. */

@@ -7,11 +7,10 @@ import { formatError, RebootDaemonError } from '../../core/errors.js';
 import { ReadyState } from '../../core/types.js';
 import type { Rebooter } from '../../ports/node-exec.js';
 import type { K8sClients } from './client.js';
-import { rethrow } from './api-errors.js';
 import { watchNode } from './cluster-watch.js';
 import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
 import type { HelperPodsOptions } from './helper-pod-common.js';
-import { createPod, deletePodQuietly, describeState, followPod } from './helper-pod-run.js';
+import { createPod, deletePodQuietly, describeState, followPod, podState } from './helper-pod-run.js';
 import type { PodState } from './helper-pod-run.js';
 import {
   HelperLabel,
@@ -62,6 +61,8 @@ export class HelperPodRebooter implements Rebooter {
   private readonly settings: HelperPodSettings;
   private readonly ensure: () => Promise<void>;
   private readonly argv: string[];
+  /** The reboot pods created in this process, by node, so cleanup deletes them without a list. */
+  private readonly created = new Map<string, Set<string>>();
 
   /** Throws InputError at once for an empty reboot command. */
   constructor(
@@ -73,12 +74,17 @@ export class HelperPodRebooter implements Rebooter {
     this.argv = rebootArgv(opts.method ?? RebootMethod.Command, opts.command);
   }
 
+  private remember(node: string, name: string): void {
+    const names = this.created.get(node) ?? new Set<string>();
+    names.add(name);
+    this.created.set(node, names);
+  }
+
+  /**
+   * No read of the node first: the pod's command is guarded by the boot ID on the host, and the node watch
+   * below resolves at once when the boot ID already differs.
+   */
   async reboot(node: string, expectedBootID: string, signal?: AbortSignal): Promise<void> {
-    const current = await this.clients.core
-      .readNode({ name: node })
-      .catch((err: unknown) => rethrow(err, 'get', 'nodes'));
-    const bootID = current.status?.nodeInfo?.bootID ?? '';
-    if (bootID && bootID !== expectedBootID) return; // the boot already happened
     const timeoutMs = this.opts.timeoutMs ?? 300_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const stop = new AbortController();
@@ -86,8 +92,11 @@ export class HelperPodRebooter implements Rebooter {
     await raced(this.ensure(), sig);
     const body = rebootPod(this.settings, node, expectedBootID, this.argv, timeoutMs / 1000);
     const name = body.metadata?.name ?? '';
-    await raced(createPod(this.clients, body), sig);
-    let last: PodState | undefined;
+    const pod = await raced(createPod(this.clients, body), sig);
+    this.remember(node, name);
+    let last: PodState | undefined = podState(pod);
+    // Watched from its creation: no list needed.
+    const since = pod.metadata?.resourceVersion;
     let started = false;
     let grace: NodeJS.Timeout | undefined;
     const decision = await new Promise<Decision>((resolve) => {
@@ -102,8 +111,9 @@ export class HelperPodRebooter implements Rebooter {
         }
         return judge(s, started);
       };
-      followPod(this.clients, this.settings.namespace, name, observe, sig).then(resolve, (error: unknown) =>
-        resolve({ ok: false, error }),
+      followPod(this.clients, this.settings.namespace, name, observe, sig, since).then(
+        resolve,
+        (error: unknown) => resolve({ ok: false, error }),
       );
       const onNode = (n: { bootID: string; ready: ReadyState }): void => {
         if (n.bootID && n.bootID !== expectedBootID) resolve({ ok: true, why: 'boot id changed' });
@@ -115,7 +125,8 @@ export class HelperPodRebooter implements Rebooter {
     clearTimeout(grace);
     stop.abort();
     if (decision.ok) return;
-    await deletePodQuietly(this.clients, this.settings.namespace, name);
+    if (await deletePodQuietly(this.clients, this.settings.namespace, name))
+      this.created.get(node)?.delete(name);
     if (signal?.aborted) throw signal.reason;
     const cause = timeout.aborted
       ? `not confirmed within ${Math.round(timeoutMs / 1000)}s (pod ${describeState(last)})`
@@ -126,7 +137,17 @@ export class HelperPodRebooter implements Rebooter {
     });
   }
 
+  /**
+   * Deletes the reboot pods this instance created for the node, by name; without any, those a list by
+   * label finds (e.g. of a reboot this process did not start).
+   */
   async cleanup(node: string): Promise<void> {
+    const names = this.created.get(node);
+    this.created.delete(node);
+    if (names && names.size > 0) {
+      for (const name of names) await deletePodQuietly(this.clients, this.settings.namespace, name);
+      return;
+    }
     const selector = [
       `${HelperLabel.ManagedBy}=${MANAGED_BY}`,
       `${HelperLabel.Role}=${HelperRole.Reboot}`,

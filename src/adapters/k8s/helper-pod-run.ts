@@ -87,6 +87,8 @@ export async function deletePodQuietly(
 /**
  * Watches one pod and calls observe with each state; resolves with observe's first non-undefined answer.
  * Rejects with the signal's reason when it aborts first, or with PermissionError on a 403.
+ * `since` (the resourceVersion of the pod as just created) starts the watch there with no list first: every
+ * change after the creation is seen, but not the created state itself. Without it, the pod is listed first.
  */
 export function followPod<R>(
   clients: K8sClients,
@@ -94,6 +96,7 @@ export function followPod<R>(
   name: string,
   observe: (state: PodState) => R | undefined,
   signal: AbortSignal,
+  since?: string,
 ): Promise<R> {
   if (signal.aborted) return Promise.reject(signal.reason);
   const done = new AbortController();
@@ -121,6 +124,7 @@ export function followPod<R>(
       fieldSelector,
       resource: 'pods',
       signal: inner,
+      ...(since ? { start: { resourceVersion: since } } : {}),
       list: () => listAll((page) => clients.core.listNamespacedPod({ ...page, namespace, fieldSelector })),
       onList: (items) => {
         const pod = items.find((p) => p.metadata?.name === name);

@@ -10,7 +10,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { K8sClients } from './client.js';
 import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
 import type { HelperPodsOptions } from './helper-pod-common.js';
-import { createPod, deletePodQuietly, describeState, followPod } from './helper-pod-run.js';
+import { createPod, deletePodQuietly, describeState, followPod, podState } from './helper-pod-run.js';
 import type { PodState } from './helper-pod-run.js';
 import {
   CheckExit,
@@ -67,13 +67,17 @@ export class HelperPodSentinelChecker implements SentinelChecker {
     let last: PodState | undefined;
     try {
       await raced(this.ensure(), sig);
-      await raced(createPod(this.clients, body), sig);
+      const pod = await raced(createPod(this.clients, body), sig);
       created = true;
+      last = podState(pod);
       const observe = (state: PodState): PodState | undefined => {
         last = state;
         return isFinal(state) ? state : undefined;
       };
-      return this.interpret(node, await followPod(this.clients, this.settings.namespace, name, observe, sig));
+      // Watched from its creation: no list needed.
+      const since = pod.metadata?.resourceVersion;
+      const state = await followPod(this.clients, this.settings.namespace, name, observe, sig, since);
+      return this.interpret(node, state);
     } catch (err) {
       if (timeout.aborted) {
         const error = `check pod on ${node} did not finish within ${seconds}s (${describeState(last)})`;

@@ -9,7 +9,7 @@ import type { CasResult, LeaseSnapshot, LeaseStore } from '../../ports/lock.js';
 import type { K8sClients } from './client.js';
 import { apiCode, isNotFound, rethrow } from './api-errors.js';
 import { toMs } from './convert.js';
-import { DEFAULT_NAMESPACE, namespaceEnsurer } from './namespace.js';
+import { DEFAULT_NAMESPACE, ensureNamespaceOnce } from './namespace.js';
 
 export const LEASE_NAME = 'reboot-daemon-lock';
 export const HOLDERS_ANNOTATION = 'reboot-daemon.io/holders';
@@ -35,7 +35,7 @@ export class KubernetesLeaseStore implements LeaseStore {
   ) {
     this.namespace = opts.namespace ?? DEFAULT_NAMESPACE;
     this.name = opts.name ?? LEASE_NAME;
-    this.ensure = namespaceEnsurer(clients, this.namespace);
+    this.ensure = () => ensureNamespaceOnce(clients, this.namespace);
   }
 
   async read(): Promise<LeaseSnapshot | undefined> {

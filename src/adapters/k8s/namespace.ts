@@ -42,14 +42,22 @@ export async function ensureNamespace(clients: K8sClients, name: string): Promis
   }
 }
 
-/** Memoizes ensureNamespace per namespace; a failure is forgotten so the next call tries again. */
-export function namespaceEnsurer(clients: K8sClients, name: string): () => Promise<void> {
-  let pending: Promise<void> | undefined;
-  return () => {
-    pending ??= ensureNamespace(clients, name).catch((err: unknown) => {
-      pending = undefined;
+/** Namespaces ensured (or being ensured) in this process, by API server and name. */
+const ensured = new Map<string, Promise<void>>();
+
+/**
+ * ensureNamespace once per process for each (API server, namespace), however many adapters ask: the check
+ * pods, the reboot pods and the Lease share one request. A failure is forgotten so the next call tries again.
+ */
+export function ensureNamespaceOnce(clients: K8sClients, namespace: string): Promise<void> {
+  const key = `${clients.kc.getCurrentCluster()?.server ?? ''} ${namespace}`;
+  let pending = ensured.get(key);
+  if (pending === undefined) {
+    pending = ensureNamespace(clients, namespace).catch((err: unknown) => {
+      ensured.delete(key);
       throw err;
     });
-    return pending;
-  };
+    ensured.set(key, pending);
+  }
+  return pending;
 }

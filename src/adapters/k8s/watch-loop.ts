@@ -1,5 +1,6 @@
 // A list-then-watch loop on client-node's Watch: lists to get a resourceVersion, watches from it, reconnects
 // with backoff after a dropped stream or an error, and lists again when the server answers 410 Gone.
+// It can also start from a known resourceVersion (no first list), or watch "from now" and never list.
 // May import: sibling k8s adapter files, core and node built-ins.
 
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,16 +10,12 @@ import { apiCode, apiMessage, rethrow } from './api-errors.js';
 
 export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-export interface WatchLoopOptions<T> {
+interface CommonOptions<T> {
   readonly clients: K8sClients;
   /** API path of the collection, e.g. /api/v1/namespaces/default/pods. */
   readonly path: string;
   readonly fieldSelector?: string;
   readonly labelSelector?: string;
-  /** A (paged) list with the same selectors; its items are the full state. */
-  readonly list: () => Promise<Listed<T>>;
-  /** Called with the full state after every (re)list. */
-  readonly onList: (items: T[]) => void;
   /** Called for each change; objects are raw JSON (timestamps are strings). */
   readonly onEvent: (kind: WatchEventKind, obj: T) => void;
   /** For PermissionError on 403: the resource being watched. */
@@ -30,10 +27,38 @@ export interface WatchLoopOptions<T> {
   readonly onTrouble?: (message: string) => void;
 }
 
+/** Lists first (or starts watching at `start.resourceVersion`), and lists again after a 410 Gone. */
+export interface ListedWatchOptions<T> extends CommonOptions<T> {
+  /**
+   * Where the first watch starts. Absent: list first. A resourceVersion (e.g. of a list or a write just
+   * made): watch from it without listing; a 410 Gone lists as usual.
+   */
+  readonly start?: { readonly resourceVersion: string };
+  /** A (paged) list with the same selectors; its items are the full state. */
+  readonly list: () => Promise<Listed<T>>;
+  /** Called with the full state after every (re)list. */
+  readonly onList: (items: T[]) => void;
+}
+
+/**
+ * Never lists: watches with no resourceVersion, so the server starts at its newest version and first sends
+ * an ADDED event for every object that exists. Reconnects resume from the last version seen; after a 410
+ * Gone it starts from now again. The synthetic ADDED events carry each object's own version, so resuming
+ * from the last one seen suits a watch of one object (or a consumer that tolerates replayed changes).
+ */
+export interface FromNowWatchOptions<T> extends CommonOptions<T> {
+  readonly start: 'now';
+  readonly list?: undefined;
+  readonly onList?: undefined;
+}
+
+export type WatchLoopOptions<T> = ListedWatchOptions<T> | FromNowWatchOptions<T>;
+
 interface Outcome {
   readonly gone: boolean;
   readonly error?: unknown;
-  readonly resourceVersion: string;
+  /** The last version seen; undefined when none was (a watch from now that saw nothing). */
+  readonly resourceVersion: string | undefined;
   readonly events: number;
 }
 
@@ -45,7 +70,8 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
   }
 }
 
-function watchOnce<T>(o: WatchLoopOptions<T>, resourceVersion: string): Promise<Outcome> {
+/** One watch; without a resourceVersion it starts from the server's newest version. */
+function watchOnce<T>(o: WatchLoopOptions<T>, resourceVersion: string | undefined): Promise<Outcome> {
   return new Promise((resolve) => {
     let rv = resourceVersion;
     let gone = false;
@@ -64,7 +90,8 @@ function watchOnce<T>(o: WatchLoopOptions<T>, resourceVersion: string): Promise<
         ...(error ? { error } : {}),
       });
     };
-    const query: Record<string, string | boolean> = { resourceVersion: rv, allowWatchBookmarks: true };
+    const query: Record<string, string | boolean> = { allowWatchBookmarks: true };
+    if (rv !== undefined) query['resourceVersion'] = rv;
     if (o.fieldSelector) query['fieldSelector'] = o.fieldSelector;
     if (o.labelSelector) query['labelSelector'] = o.labelSelector;
     const onLine = (type: string, obj: unknown): void => {
@@ -96,14 +123,18 @@ function watchOnce<T>(o: WatchLoopOptions<T>, resourceVersion: string): Promise<
   });
 }
 
-/** Runs until the signal aborts (then resolves). A 403 rejects with PermissionError. */
+/**
+ * Runs until the signal aborts (then resolves). A 403 rejects with PermissionError. See ListedWatchOptions
+ * and FromNowWatchOptions for where each watch starts.
+ */
 export async function watchLoop<T>(o: WatchLoopOptions<T>): Promise<void> {
   const initial = o.initialBackoffMs ?? 250;
   const max = o.maxBackoffMs ?? 10_000;
   let backoff = initial;
-  let rv: string | undefined;
+  // Where the next watch starts; undefined means list first, or in 'now' mode watch from now.
+  let rv: string | undefined = o.start === 'now' ? undefined : o.start?.resourceVersion || undefined;
   while (!o.signal.aborted) {
-    if (rv === undefined) {
+    if (rv === undefined && o.start !== 'now') {
       try {
         const listed = await o.list();
         if (o.signal.aborted) return;
@@ -124,7 +155,9 @@ export async function watchLoop<T>(o: WatchLoopOptions<T>): Promise<void> {
     if (o.signal.aborted) return;
     if (apiCode(out.error) === 403) rethrow(out.error, 'watch', o.resource);
     rv = out.gone ? undefined : out.resourceVersion;
-    if (out.gone) continue;
+    // Listed mode lists at once; a watch from now goes on below, so a server that keeps answering 410
+    // cannot spin it.
+    if (out.gone && o.start !== 'now') continue;
     const quick = Date.now() - started < 1000 && out.events === 0;
     if (out.error || quick) {
       if (out.error)
