@@ -157,7 +157,7 @@ export async function ourDrain(setup: DrainSetup): Promise<DrainRun & { pods: nu
     const t0 = performance.now();
     const kc = loadKubeConfig({ kubeconfig: c.kubeconfigPath, env: {} });
     const cluster = new KubernetesCluster(makeClients(kc, { requestTimeoutMs: 30_000 }));
-    await cluster.setUnschedulable(BUSY, true);
+    await cluster.patchNode(BUSY, { unschedulable: true });
     const opts = resolveRunOptions({
       owner: 'bench',
       drain: { ignoreDaemonsets: true, deleteEmptydirData: true, timeoutMs: 300_000 },

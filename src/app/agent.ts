@@ -46,7 +46,7 @@ export async function checkAndPublish(
     bootID: node.bootID,
     previous: node.annotations,
   });
-  await cluster.patchNodeMeta(opts.node, { annotations });
+  await cluster.patchNode(opts.node, { annotations });
   return { result, inProgress: node.annotations[STATE_ANNOTATION] !== undefined };
 }
 

@@ -68,8 +68,8 @@ export async function drainNode(
   runSignal?: AbortSignal,
 ): Promise<DrainOutcome> {
   const { cluster, clock, emit } = deps;
-  const pods = await cluster.listPodsOnNode(node, opts.podSelector);
-  const plan = planDrain(pods, opts, clock.now());
+  const listed = await cluster.listPodsOnNode(node, opts.podSelector);
+  const plan = planDrain(listed.items, opts, clock.now());
   if (!plan.ok) return { ok: false, message: plan.message, aborted: false };
   const pdbList = await cluster.listPdbs();
   const workloads = await snapshotWorkloads(deps, plan.evict);
@@ -150,6 +150,8 @@ export async function drainNode(
         progress();
       },
       signal,
+      // Watch the node's pods from the list just made: no second list to learn which are still there.
+      listed.version === undefined ? undefined : { node, version: listed.version },
     )
     .then(
       () => true,

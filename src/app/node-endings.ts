@@ -30,7 +30,9 @@ export async function stopNode(
   if (signal.reason instanceof LockLostError) throw signal.reason;
   const r = holder.record;
   if (undoable(r)) {
-    holder.record = await advance(ctx, name, r, { type: 'abandon', message: 'stopped before the reboot' });
+    holder.record = (
+      await advance(ctx, name, r, { type: 'abandon', message: 'stopped before the reboot' })
+    ).record;
     return {
       outcome: 'pending',
       reason: `stopped before the reboot: ${await undo(ctx, name, r)}`,
@@ -54,7 +56,7 @@ export async function abortNode(
 ): Promise<Outcome> {
   const r = holder.record;
   const earlierFailure = r.phase === 'drain-failed' && undoBecause === undefined;
-  holder.record = await advance(ctx, name, r, { type: 'abandon', message: decision.reason });
+  holder.record = (await advance(ctx, name, r, { type: 'abandon', message: decision.reason })).record;
   const what = await undo(ctx, name, r);
   if (undoBecause !== undefined)
     return { outcome: 'pending', reason: `${decision.reason}: ${what}`, stopRun: false };

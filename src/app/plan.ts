@@ -102,7 +102,7 @@ export async function planRun(
   const pdbList = ordered.length > 0 ? await cluster.listPdbs() : [];
   const planned: PlanNode[] = [];
   for (const [i, { node, resumed, why }] of ordered.entries()) {
-    const pods = await cluster.listPodsOnNode(node.name, opts.drain.podSelector);
+    const pods = (await cluster.listPodsOnNode(node.name, opts.drain.podSelector)).items;
     const d = planDrain(pods, opts.drain, now);
     const byPdb = new Map<string, { allowed: number; pods: string[] }>();
     for (const p of d.passing) {

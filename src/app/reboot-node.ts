@@ -18,15 +18,7 @@ import type { NodeView } from '../core/types.js';
 import { acquireForNode, type Acquired } from './acquire.js';
 import type { Outcome } from './node-endings.js';
 import { runSteps } from './node-steps.js';
-import {
-  IllegalMoveError,
-  keep,
-  LockLostError,
-  persist,
-  startMarks,
-  undo,
-  type NodeCtx,
-} from './node-state.js';
+import { IllegalMoveError, keep, LockLostError, undo, type NodeCtx } from './node-state.js';
 import { anySignal, errorMessage } from './util.js';
 
 export interface NodeWork {
@@ -97,8 +89,12 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
   // The record was read when the nodes were listed; another run may have moved the node on since. Now that
   // we hold the lock, nobody else can: read the record again and go by that.
   let now: ParsedNodeRecord | undefined;
+  let reread: NodeView | undefined;
   try {
-    now = recorded === undefined ? undefined : await rereadRecord(ctx, name);
+    if (recorded !== undefined) {
+      reread = await ctx.deps.cluster.getNode(name);
+      now = parseNodeRecord(reread.annotations[STATE_ANNOTATION]);
+    }
   } catch (err) {
     now = { kind: 'unreadable', error: `cannot read the node: ${errorMessage(err)}` };
   }
@@ -174,14 +170,8 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
   const signal = anySignal(ctx.opts.signal, lost.signal);
   const holder: { record: NodeRecord } = { record };
   try {
-    // Nothing done yet (fresh, or resumed from a hold taken just before a crash): mark the node now.
-    if (fresh || record.phase === 'locked') {
-      const marks = startMarks(ctx);
-      await persist(ctx, name, record, marks.annotations);
-      if (Object.keys(marks.labels).length > 0)
-        await ctx.deps.cluster.patchNodeMeta(name, { labels: marks.labels });
-    }
-    const current = await ctx.deps.cluster.getNode(name);
+    // The node as read just now: before taking the lock (fresh), or just after it (resumed).
+    const current = reread ?? acq.current ?? (await ctx.deps.cluster.getNode(name));
     const decision =
       work.undoBecause !== undefined && !POST_TRIGGER_PHASES.has(record.phase) && record.phase !== 'done'
         ? { action: 'abort' as const, reason: work.undoBecause }
@@ -206,11 +196,6 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
     stopRenew.abort();
     await renewing;
   }
-}
-
-async function rereadRecord(ctx: NodeCtx, name: string): Promise<ParsedNodeRecord> {
-  const node = await ctx.deps.cluster.getNode(name);
-  return parseNodeRecord(node.annotations[STATE_ANNOTATION]);
 }
 
 async function onError(

@@ -15,8 +15,66 @@ export type WaitResult =
   | { readonly ok: false; readonly reason: string; readonly aborted: boolean };
 
 /**
- * Watches the node until check() says done or the deadline passes. check may ask to be called again at a
- * time (for "held long enough" rules). A failing watch is restarted; until then the node is read directly.
+ * One watch of a node, shared by the waits that follow each other (the boot, then a stable Ready), so the node
+ * is followed with one stream instead of one per wait. A failing watch is restarted after a pause; until then
+ * the node is read directly. close() ends it.
+ */
+export class NodeFollower {
+  /** The node's latest view, once seen. */
+  latest: NodeView | undefined;
+  readonly wake = new Wake();
+  private watching = false;
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly deps: Deps,
+    readonly name: string,
+  ) {
+    this.start();
+  }
+
+  private start(): void {
+    this.watching = true;
+    this.deps.cluster
+      .watchNode(
+        this.name,
+        (n) => {
+          this.latest = n;
+          this.wake.notify();
+        },
+        this.stop.signal,
+      )
+      .catch(() => undefined)
+      .finally(() => {
+        this.watching = false;
+        this.wake.notify();
+      });
+  }
+
+  /** Restarts a watch that ended, reading the node once meanwhile. */
+  async recover(signal: AbortSignal | undefined): Promise<void> {
+    if (this.watching || this.stop.signal.aborted) return;
+    await nap(this.deps.clock, 1_000, signal);
+    try {
+      this.latest = await this.deps.cluster.getNode(this.name);
+    } catch {
+      // keep the last view; the caller's deadline decides
+    }
+    if (!this.stop.signal.aborted && !this.watching) this.start();
+  }
+
+  get live(): boolean {
+    return this.watching;
+  }
+
+  close(): void {
+    this.stop.abort();
+  }
+}
+
+/**
+ * Follows the node until check() says done or the deadline passes. check may ask to be called again at a
+ * time (for "held long enough" rules). Uses the given follower, or one of its own for this wait alone.
  */
 async function watchUntil(
   deps: Deps,
@@ -25,33 +83,14 @@ async function watchUntil(
   signal: AbortSignal | undefined,
   check: (node: NodeView, now: number) => { done: boolean; recheckAt?: number },
   describe: (last: NodeView | undefined) => string,
+  shared: NodeFollower | undefined,
 ): Promise<WaitResult> {
-  const { cluster, clock } = deps;
+  const { clock } = deps;
   const deadline = clock.now() + timeoutMs;
-  const wake = new Wake();
-  let latest: NodeView | undefined;
-  let watching = false;
-  const stop = new AbortController();
-  const startWatch = (): void => {
-    watching = true;
-    cluster
-      .watchNode(
-        name,
-        (n) => {
-          latest = n;
-          wake.notify();
-        },
-        AbortSignal.any([stop.signal, ...(signal ? [signal] : [])]),
-      )
-      .catch(() => undefined)
-      .finally(() => {
-        watching = false;
-        wake.notify();
-      });
-  };
+  const follower = shared ?? new NodeFollower(deps, name);
   try {
-    startWatch();
     for (;;) {
+      const latest = follower.latest;
       if (signal?.aborted) return { ok: false, aborted: true, reason: `interrupted; ${describe(latest)}` };
       const now = clock.now();
       let recheckAt = deadline;
@@ -61,20 +100,14 @@ async function watchUntil(
         if (r.recheckAt !== undefined) recheckAt = Math.min(recheckAt, r.recheckAt);
       }
       if (now >= deadline) return { ok: false, aborted: false, reason: describe(latest) };
-      if (!watching) {
-        await nap(deps.clock, 1_000, signal);
-        try {
-          latest = await cluster.getNode(name);
-        } catch {
-          // keep the last view; the deadline decides
-        }
-        if (!stop.signal.aborted) startWatch();
+      if (!follower.live) {
+        await follower.recover(signal);
         continue;
       }
-      await wake.wait(clock, Math.max(1, recheckAt - now), signal);
+      await follower.wake.wait(clock, Math.max(1, recheckAt - now), signal);
     }
   } finally {
-    stop.abort();
+    if (shared === undefined) follower.close();
   }
 }
 
@@ -86,6 +119,7 @@ export function waitForBoot(
   timeoutMs: number,
   signal: AbortSignal | undefined,
   onDown: () => void,
+  follower?: NodeFollower,
 ): Promise<WaitResult> {
   let sawDown = false;
   return watchUntil(
@@ -103,6 +137,7 @@ export function waitForBoot(
     (n) =>
       `boot ID still ${n?.bootID ?? oldBootID} after ${Math.round(timeoutMs / 1000)}s` +
       (n ? ` (Ready=${n.ready}${sawDown ? ', it went down' : ', it never went down'})` : ''),
+    follower,
   );
 }
 
@@ -114,6 +149,7 @@ export function waitForReady(
   stableMs: number,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  follower?: NodeFollower,
 ): Promise<WaitResult> {
   let readyFrom: number | undefined;
   return watchUntil(
@@ -134,6 +170,7 @@ export function waitForReady(
       (readyFrom !== undefined
         ? ` (Ready for only ${Math.round((deps.clock.now() - readyFrom) / 1000)}s)`
         : ''),
+    follower,
   );
 }
 

@@ -9,10 +9,20 @@ export type EvictResult =
   | { readonly kind: 'refused'; readonly code: 429; readonly message: string; readonly pdb?: string }
   | { readonly kind: 'error'; readonly code: number; readonly message: string };
 
-export interface NodeMetaPatch {
+/** One write to a node: labels, annotations and cordon state together, so a step costs one request. */
+export interface NodePatch {
   /** null removes the key. */
   readonly labels?: Readonly<Record<string, string | null>>;
   readonly annotations?: Readonly<Record<string, string | null>>;
+  /** true cordons (spec.unschedulable), false uncordons (removes the field, as kubectl does). */
+  readonly unschedulable?: boolean;
+}
+
+/** The pods bound to a node, and where a watch of them can start without listing again. */
+export interface PodsOnNode {
+  readonly items: PodView[];
+  /** Opaque version of the list (its resourceVersion); undefined when the source has none. */
+  readonly version?: string;
 }
 
 export interface PodRef {
@@ -24,11 +34,10 @@ export interface PodRef {
 export interface ClusterPort {
   listNodes(labelSelector?: string): Promise<NodeView[]>;
   getNode(name: string): Promise<NodeView>;
-  /** Sets spec.unschedulable; returns false without writing when it already has that value. */
-  setUnschedulable(name: string, value: boolean): Promise<boolean>;
-  patchNodeMeta(name: string, patch: NodeMetaPatch): Promise<void>;
+  /** Writes the patch in one request and returns the node as it is after it. */
+  patchNode(name: string, patch: NodePatch): Promise<NodeView>;
   /** Pods bound to the node, paged, optionally narrowed by a label selector. */
-  listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodView[]>;
+  listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodsOnNode>;
   /** Pods anywhere matching a label selector (blocking pods, health checks). Paged. */
   listPods(opts: { labelSelector?: string; namespace?: string }): Promise<PodView[]>;
   listPdbs(): Promise<PdbView[]>;
@@ -36,9 +45,15 @@ export interface ClusterPort {
   deletePod(pod: PodRef, gracePeriodSeconds?: number): Promise<void>;
   /**
    * Resolves once every pod is gone: NotFound, or the same name with another uid. Watches, not polls.
-   * Calls onGone for each as it goes. Rejects when the signal aborts.
+   * Calls onGone for each as it goes. Rejects when the signal aborts. With `from` (the pods are all on that
+   * node, as listed at that version) it watches the node's pods from there instead of listing again.
    */
-  waitPodsGone(pods: readonly PodRef[], onGone: (pod: PodRef) => void, signal: AbortSignal): Promise<void>;
+  waitPodsGone(
+    pods: readonly PodRef[],
+    onGone: (pod: PodRef) => void,
+    signal: AbortSignal,
+    from?: { readonly node: string; readonly version: string },
+  ): Promise<void>;
   /** Calls onChange with the node's current view now and at every change, until the signal aborts. */
   watchNode(name: string, onChange: (node: NodeView) => void, signal: AbortSignal): Promise<void>;
 }

@@ -22,8 +22,14 @@ test('lists 1,200 pods on a node over 3 pages and sees each once', async () => {
   for (let i = 0; i < 1200; i++) fx.sim.store.create('pods', podObj(`ns${i % 3}`, `p${i}`, 'n1'));
   for (let i = 0; i < 7; i++) fx.sim.store.create('pods', podObj('ns0', `other${i}`, 'n2'));
   fx.sim.server.resetStats();
-  const pods = await cluster.listPodsOnNode('n1');
+  const listed = await cluster.listPodsOnNode('n1');
+  const pods = listed.items;
   assert.equal(pods.length, 1200);
+  assert.match(
+    listed.version ?? '',
+    /^\d+$/,
+    'the list carries its resourceVersion for a watch to start from',
+  );
   assert.equal(new Set(pods.map((p) => `${p.namespace}/${p.name}`)).size, 1200);
   assert.ok(pods.every((p) => p.nodeName === 'n1'));
   assert.equal(fx.sim.server.stats().byKey['list pods'], 3);
@@ -38,7 +44,7 @@ test('lists pods by label selector in one namespace or everywhere', async () => 
     inNs.map((p) => p.name),
     ['backup'],
   );
-  assert.deepEqual((await cluster.listPodsOnNode('n2', 'app=backup')).map((p) => p.name).sort(), [
+  assert.deepEqual((await cluster.listPodsOnNode('n2', 'app=backup')).items.map((p) => p.name).sort(), [
     'backup',
     'backup2',
   ]);
@@ -57,28 +63,40 @@ test('lists nodes, filtered by label, with their views', async () => {
   assert.deepEqual(n1.roles, ['worker']);
 });
 
-test('setUnschedulable writes only when the value differs, and uncordon removes the field', async () => {
+test('patchNode cordons and uncordons as kubectl does (uncordon removes the field), one request each', async () => {
   fx.sim.server.resetStats();
-  assert.equal(await cluster.setUnschedulable('n2', true), true);
+  const cordoned = await cluster.patchNode('n2', { unschedulable: true });
+  assert.equal(cordoned.unschedulable, true, 'the answer is the node after the patch');
   assert.equal(fx.sim.store.get('nodes', undefined, 'n2').spec.unschedulable, true);
-  assert.equal(await cluster.setUnschedulable('n2', true), false);
-  assert.equal(fx.sim.server.stats().byKey['patch nodes'], 1);
-  assert.equal(await cluster.setUnschedulable('n2', false), true);
+  const back = await cluster.patchNode('n2', { unschedulable: false });
+  assert.equal(back.unschedulable, false);
   assert.equal(fx.sim.store.get('nodes', undefined, 'n2').spec.unschedulable, undefined);
-  assert.equal(await cluster.setUnschedulable('n2', false), false);
-  assert.equal(fx.sim.server.stats().byKey['patch nodes'], 2);
+  assert.deepEqual(fx.sim.server.stats().byKey, { 'patch nodes': 2 });
 });
 
-test('patchNodeMeta sets and removes labels and annotations', async () => {
-  await cluster.patchNodeMeta('n1', { labels: { a: '1' }, annotations: { 'x/y': 'z' } });
-  let n = await cluster.getNode('n1');
+test('patchNode sets and removes labels and annotations, with the cordon in the same request', async () => {
+  fx.sim.server.resetStats();
+  let n = await cluster.patchNode('n1', {
+    labels: { a: '1' },
+    annotations: { 'x/y': 'z' },
+    unschedulable: true,
+  });
   assert.equal(n.labels['a'], '1');
   assert.equal(n.annotations['x/y'], 'z');
-  await cluster.patchNodeMeta('n1', { labels: { a: null }, annotations: { 'x/y': null } });
-  n = await cluster.getNode('n1');
+  assert.equal(n.unschedulable, true);
+  n = await cluster.patchNode('n1', {
+    labels: { a: null },
+    annotations: { 'x/y': null },
+    unschedulable: false,
+  });
   assert.equal(n.labels['a'], undefined);
   assert.equal(n.annotations['x/y'], undefined);
+  assert.equal(n.unschedulable, false);
   assert.equal(n.labels['node-role.kubernetes.io/worker'], '');
+  assert.deepEqual(fx.sim.server.stats().byKey, { 'patch nodes': 2 });
+  n = await cluster.getNode('n1');
+  assert.equal(n.annotations['x/y'], undefined);
+  assert.equal(fx.sim.store.get('nodes', undefined, 'n1').spec.unschedulable, undefined);
 });
 
 test('evicting a pod that does not exist counts as gone (404)', async () => {

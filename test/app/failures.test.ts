@@ -227,7 +227,7 @@ test('an API error before the reboot undoes the node and stops the run; after it
   let booted = false;
   const cluster2 = new Proxy(h2.deps.cluster, {
     get(target, prop, receiver) {
-      if (prop === 'patchNodeMeta' && w2.mem.node('a').boots > 0 && !booted) {
+      if (prop === 'patchNode' && w2.mem.node('a').boots > 0 && !booted) {
         booted = true;
         return () => Promise.reject(new Error('etcdserver: request timed out'));
       }

@@ -5,7 +5,7 @@
 
 import { parseSelector, matchesSpec } from '../../src/core/selector.js';
 import type { NodeView, PdbView, PodView } from '../../src/core/types.js';
-import type { ClusterPort, EvictResult, NodeMetaPatch, PodRef } from '../../src/ports/cluster.js';
+import type { ClusterPort, EvictResult, NodePatch, PodRef, PodsOnNode } from '../../src/ports/cluster.js';
 import type { FakeClock } from './fake-clock.js';
 import {
   defaultTiming,
@@ -33,6 +33,10 @@ export class MemoryCluster implements ClusterPort {
   readonly writes: string[] = [];
   /** Most nodes disrupted (cordoned, rebooting or not Ready) at the same time. */
   maxDisrupted = 0;
+  /** The `from` of each waitPodsGone call, in order (undefined when it had none). */
+  readonly waitFroms: ({ node: string; version: string } | undefined)[] = [];
+  /** Bumped by every change: the version a pod list answers with. */
+  private version = 0;
   /** Hook for tests: return a result to override an eviction (e.g. a 500). */
   evictHook: ((pod: MemPod) => EvictResult | undefined) | undefined;
   private listeners = new Set<() => void>();
@@ -113,6 +117,7 @@ export class MemoryCluster implements ClusterPort {
   }
 
   changed(): void {
+    this.version++;
     const disrupted = [...this.nodes.values()].filter(
       (n) => n.unschedulable || n.rebooting || n.ready !== 'True',
     ).length;
@@ -129,20 +134,9 @@ export class MemoryCluster implements ClusterPort {
     return nodeView(this.node(name));
   }
 
-  async setUnschedulable(name: string, value: boolean): Promise<boolean> {
+  async patchNode(name: string, patch: NodePatch): Promise<NodeView> {
     const n = this.node(name);
-    if (n.unschedulable === value) return false;
-    this.writes.push(`setUnschedulable ${name} ${value}`);
-    n.unschedulable = value;
-    n.rv++;
-    this.changed();
-    this.scheduleReplacements();
-    return true;
-  }
-
-  async patchNodeMeta(name: string, patch: NodeMetaPatch): Promise<void> {
-    const n = this.node(name);
-    this.writes.push(`patchNodeMeta ${name}`);
+    this.writes.push(`patchNode ${name}`);
     for (const [k, v] of Object.entries(patch.labels ?? {})) {
       if (v === null) delete n.labels[k];
       else n.labels[k] = v;
@@ -151,15 +145,20 @@ export class MemoryCluster implements ClusterPort {
       if (v === null) delete n.annotations[k];
       else n.annotations[k] = v;
     }
+    const cordonChanged = patch.unschedulable !== undefined && patch.unschedulable !== n.unschedulable;
+    if (patch.unschedulable !== undefined) n.unschedulable = patch.unschedulable;
     n.rv++;
     this.changed();
+    if (cordonChanged) this.scheduleReplacements();
+    return nodeView(n);
   }
 
-  async listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodView[]> {
+  async listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodsOnNode> {
     const sel = labelSelector ? parseSelector(labelSelector) : undefined;
-    return [...this.pods.values()]
+    const items = [...this.pods.values()]
       .filter((p) => p.node === nodeName && (!sel || sel.matches(p.labels)))
       .map((p) => podView(p));
+    return { items, version: String(this.version) };
   }
 
   async listPods(opts: { labelSelector?: string; namespace?: string }): Promise<PodView[]> {
@@ -211,7 +210,9 @@ export class MemoryCluster implements ClusterPort {
     pods: readonly PodRef[],
     onGone: (pod: PodRef) => void,
     signal: AbortSignal,
+    from?: { readonly node: string; readonly version: string },
   ): Promise<void> {
+    this.waitFroms.push(from === undefined ? undefined : { ...from });
     const left = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     return new Promise<void>((resolve, reject) => {
       const check = (): void => {

@@ -198,8 +198,7 @@ export function makeWorld(mem: MemoryCluster): World {
 }
 
 const WRITE_METHODS = new Set([
-  'setUnschedulable',
-  'patchNodeMeta',
+  'patchNode',
   'evictPod',
   'deletePod',
   'create',

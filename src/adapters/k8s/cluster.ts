@@ -5,7 +5,7 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1Eviction } from '@kubernetes/client-node';
 import type { NodeView, PdbView, PodView } from '../../core/types.js';
-import type { ClusterPort, EvictResult, NodeMetaPatch, PodRef } from '../../ports/cluster.js';
+import type { ClusterPort, EvictResult, NodePatch, PodRef, PodsOnNode } from '../../ports/cluster.js';
 import type { K8sClients } from './client.js';
 import {
   apiCode,
@@ -67,28 +67,26 @@ export class KubernetesCluster implements ClusterPort {
     return toNodeView(await guarded('get', 'nodes', () => this.clients.core.readNode({ name })));
   }
 
-  async setUnschedulable(name: string, value: boolean): Promise<boolean> {
-    const node = await this.getNode(name);
-    if (node.unschedulable === value) return false;
-    const body = { spec: { unschedulable: value ? true : null } };
-    await guarded('patch', 'nodes', () => this.clients.core.patchNode({ name, body }, strategicMerge()));
-    return true;
-  }
-
-  async patchNodeMeta(name: string, patch: NodeMetaPatch): Promise<void> {
+  async patchNode(name: string, patch: NodePatch): Promise<NodeView> {
     const metadata: Record<string, unknown> = {};
     if (patch.labels && Object.keys(patch.labels).length > 0) metadata['labels'] = patch.labels;
     if (patch.annotations && Object.keys(patch.annotations).length > 0)
       metadata['annotations'] = patch.annotations;
-    if (Object.keys(metadata).length === 0) return;
-    await guarded('patch', 'nodes', () =>
-      this.clients.core.patchNode({ name, body: { metadata } }, mergePatch()),
+    const body: Record<string, unknown> = {};
+    if (Object.keys(metadata).length > 0) body['metadata'] = metadata;
+    // Cordon as kubectl sends it: a strategic merge patch of spec.unschedulable, null to uncordon.
+    if (patch.unschedulable !== undefined)
+      body['spec'] = { unschedulable: patch.unschedulable ? true : null };
+    if (Object.keys(body).length === 0) return this.getNode(name);
+    const options = patch.unschedulable !== undefined ? strategicMerge() : mergePatch();
+    return toNodeView(
+      await guarded('patch', 'nodes', () => this.clients.core.patchNode({ name, body }, options)),
     );
   }
 
-  async listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodView[]> {
+  async listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodsOnNode> {
     const fieldSelector = `spec.nodeName=${nodeName}`;
-    const { items } = await guarded('list', 'pods', () =>
+    const { items, resourceVersion } = await guarded('list', 'pods', () =>
       listAll((page) =>
         this.clients.core.listPodForAllNamespaces({
           ...page,
@@ -97,7 +95,7 @@ export class KubernetesCluster implements ClusterPort {
         }),
       ),
     );
-    return items.map(toPodView);
+    return { items: items.map(toPodView), ...(resourceVersion ? { version: resourceVersion } : {}) };
   }
 
   async listPods(opts: { labelSelector?: string; namespace?: string }): Promise<PodView[]> {
@@ -161,8 +159,13 @@ export class KubernetesCluster implements ClusterPort {
     }
   }
 
-  waitPodsGone(pods: readonly PodRef[], onGone: (pod: PodRef) => void, signal: AbortSignal): Promise<void> {
-    return waitPodsGone(this.clients, pods, onGone, signal);
+  waitPodsGone(
+    pods: readonly PodRef[],
+    onGone: (pod: PodRef) => void,
+    signal: AbortSignal,
+    from?: { readonly node: string; readonly version: string },
+  ): Promise<void> {
+    return waitPodsGone(this.clients, pods, onGone, signal, from);
   }
 
   watchNode(name: string, onChange: (node: NodeView) => void, signal: AbortSignal): Promise<void> {

@@ -20,7 +20,7 @@ export class BlockingPodsBlocker implements Blocker {
     if (!node) throw new Error('the blocking-pod check needs a node name');
     const blocking = new Map<string, string>();
     for (const selector of this.selectors) {
-      for (const pod of await this.cluster.listPodsOnNode(node, selector)) {
+      for (const pod of (await this.cluster.listPodsOnNode(node, selector)).items) {
         if (FINISHED.has(pod.phase)) continue;
         const key = `${pod.namespace}/${pod.name}`;
         if (!blocking.has(key)) blocking.set(key, selector);
