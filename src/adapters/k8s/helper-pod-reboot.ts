@@ -92,7 +92,7 @@ export class HelperPodRebooter implements Rebooter {
     await raced(this.ensure(), sig);
     const body = rebootPod(this.settings, node, expectedBootID, this.argv, timeoutMs / 1000);
     const name = body.metadata?.name ?? '';
-    const pod = await raced(createPod(this.clients, body), sig);
+    const pod = await raced(createPod(this.clients, body, sig), sig);
     this.remember(node, name);
     let last: PodState | undefined = podState(pod);
     // Watched from its creation: no list needed.

@@ -2,6 +2,7 @@
 // delete it. Reads the exit code and termination message from containerStatuses[0].state.terminated.
 // May import: core, sibling k8s adapter files and @kubernetes/client-node types.
 
+import { setTimeout as delay } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { K8sClients } from './client.js';
 import { apiCode, rethrow } from './api-errors.js';
@@ -60,14 +61,55 @@ export function podState(pod: V1Pod): PodState {
   return { kind: 'pending', detail };
 }
 
-/** Creates the pod in its namespace; the namespace is ensured first by the caller. */
-export async function createPod(clients: K8sClients, pod: V1Pod): Promise<V1Pod> {
+const CREATE_ATTEMPTS = 4;
+const CREATE_RETRY_CODES = new Set([429, 500, 502, 503, 504]);
+const CREATE_RETRY_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
+
+/**
+ * Creates the pod in its namespace; the namespace is ensured first by the caller. A 429 or 5xx answer, or a
+ * broken connection, is retried with the same body (at most 4 attempts, 250 ms doubling): a helper pod's name
+ * is unique to it, so a 409 AlreadyExists on a retry means an earlier attempt went through, and that pod
+ * (checked by its labels) is the one created.
+ */
+export async function createPod(clients: K8sClients, pod: V1Pod, signal?: AbortSignal): Promise<V1Pod> {
   const namespace = pod.metadata?.namespace ?? '';
-  try {
-    return await clients.core.createNamespacedPod({ namespace, body: pod });
-  } catch (err) {
-    return rethrow(err, 'create', 'pods');
+  const name = pod.metadata?.name ?? '';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await clients.core.createNamespacedPod({ namespace, body: pod });
+    } catch (err) {
+      const code = apiCode(err);
+      if (code === 409 && attempt > 1) return adopt(clients, pod, err);
+      const errno = (err as { code?: unknown } | undefined)?.code;
+      const transient =
+        code !== undefined
+          ? CREATE_RETRY_CODES.has(code)
+          : typeof errno === 'string' && CREATE_RETRY_ERRORS.has(errno);
+      if (!transient || attempt >= CREATE_ATTEMPTS || signal?.aborted || !name)
+        return rethrow(err, 'create', 'pods');
+      try {
+        await delay(250 * 2 ** (attempt - 1), undefined, signal ? { signal } : undefined);
+      } catch {
+        return rethrow(err, 'create', 'pods');
+      }
+    }
   }
+}
+
+/** The pod an earlier attempt created, if it carries every label of ours; otherwise the 409 stands. */
+async function adopt(clients: K8sClients, pod: V1Pod, conflict: unknown): Promise<V1Pod> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = pod.metadata?.name ?? '';
+  let found: V1Pod;
+  try {
+    found = await clients.core.readNamespacedPod({ name, namespace });
+  } catch (err) {
+    return rethrow(err, 'get', 'pods');
+  }
+  const want = Object.entries(pod.metadata?.labels ?? {});
+  const have = found.metadata?.labels ?? {};
+  if (want.every(([k, v]) => have[k] === v)) return found;
+  return rethrow(conflict, 'create', 'pods');
 }
 
 /** Deletes at once (grace 0); an already-gone pod is fine. Never throws. */

@@ -67,7 +67,7 @@ export class HelperPodSentinelChecker implements SentinelChecker {
     let last: PodState | undefined;
     try {
       await raced(this.ensure(), sig);
-      const pod = await raced(createPod(this.clients, body), sig);
+      const pod = await raced(createPod(this.clients, body, sig), sig);
       created = true;
       last = podState(pod);
       const observe = (state: PodState): PodState | undefined => {

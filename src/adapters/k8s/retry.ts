@@ -2,8 +2,9 @@
 // that restarts, sheds load or answers 5xx for a moment must not fail a drain half-way. Safe to repeat
 // (GET, PUT with its resourceVersion, PATCH, DELETE): 429, 500, 502, 503, 504 and connection errors. POST only
 // when the server surely did not act: 503 and a refused connection; never a 429 or a 500 on POST, which mean
-// something for evictions (a PDB refuses; several PDBs match). Backoff doubles from 200 ms with jitter,
-// honours Retry-After, and stops at the request's own timeout (its AbortSignal).
+// something for evictions (a PDB refuses; several PDBs match). A TLS failure (an unknown CA, an expired or
+// mismatched certificate) is never retried: it will not fix itself, and the user should hear of it at once.
+// Backoff doubles from 200 ms with jitter, honours Retry-After, and stops at the request's own timeout.
 // May import: @kubernetes/client-node and node built-ins.
 
 import { setTimeout as delay } from 'node:timers/promises';
@@ -24,10 +25,14 @@ export function retryableStatus(method: string, code: number): boolean {
   return method === 'POST' ? code === 503 : IDEMPOTENT_CODES.has(code);
 }
 
+/** Node's codes for a certificate or TLS failure (e.g. DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID). */
+const TLS_CODE = /CERT|SSL|TLS|SIGNATURE|ISSUER|UNABLE_TO_/;
+
 export function retryableError(method: string, err: unknown): boolean {
   const e = err as { code?: unknown; errno?: unknown; type?: unknown; name?: unknown } | undefined;
   if (e?.name === 'AbortError') return false;
   const code = typeof e?.code === 'string' ? e.code : typeof e?.errno === 'string' ? e.errno : '';
+  if (TLS_CODE.test(code)) return false;
   return method === 'POST' ? code === 'ECONNREFUSED' : NETWORK_CODES.has(code) || e?.type === 'system';
 }
 
