@@ -1,7 +1,8 @@
 // Drain pod filters with kubectl drain's semantics, as plain functions run in order (first refusal wins),
 // and planDrain(), which says for one node which pods are evicted, which are skipped and which refuse and why.
-// May import: core/types.
+// May import: core/types, core/keys.
 
+import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './keys.js';
 import type { PodView } from './types.js';
 
 export const FilterAction = { Evict: 'evict', Skip: 'skip', Error: 'error' } as const;
@@ -36,6 +37,7 @@ export interface FilterVerdict {
 export type DrainFilter = (pod: PodView, opts: DrainFilterOptions, now: number) => FilterVerdict | undefined;
 
 export const FilterReason = {
+  Helper: 'helper',
   Terminating: 'terminating',
   DaemonSet: 'daemonset',
   Mirror: 'mirror',
@@ -63,6 +65,22 @@ export const skipLongTerminating: DrainFilter = (pod, opts, now) => {
     message: `terminating for ${seconds}s, longer than --skip-wait-for-delete-timeout=${timeout}`,
   };
 };
+
+/**
+ * This tool's own helper pods (a check or reboot pod of another run, e.g. a second watcher or a cron run
+ * checking this node right now): short-lived, bound to the node, with a deadline. Not workloads: skipped, so
+ * they neither block the drain as bare pods nor get evicted under a live run.
+ */
+export const helperPods: DrainFilter = (pod) =>
+  pod.owner === undefined &&
+  pod.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE &&
+  pod.labels[HELPER_ROLE_LABEL] !== undefined
+    ? {
+        action: 'skip',
+        reason: FilterReason.Helper,
+        message: `a reboot-daemon ${pod.labels[HELPER_ROLE_LABEL]} pod (short-lived, with a deadline)`,
+      }
+    : undefined;
 
 export const daemonSetPods: DrainFilter = (pod, opts) => {
   if (pod.owner?.kind !== 'DaemonSet') return undefined;
@@ -99,6 +117,7 @@ export const unownedPods: DrainFilter = (pod, opts) => {
 
 /** The filters in kubectl's order. Pass your own list (e.g. [...defaultFilters, mine]) to extend. */
 export const defaultFilters: readonly DrainFilter[] = [
+  helperPods,
   skipLongTerminating,
   daemonSetPods,
   mirrorPods,

@@ -9,6 +9,10 @@ export const EXCLUDE_LABEL = 'reboot-daemon.io/exclude';
 export const KURED_IN_PROGRESS_ANNOTATION = 'weave.works/kured-reboot-in-progress';
 /** kured's annotation: RFC3339 time a reboot was last found needed on this node. */
 export const KURED_MOST_RECENT_NEEDED_ANNOTATION = 'weave.works/kured-most-recent-reboot-needed';
+/** On this tool's helper pods: app.kubernetes.io/managed-by=reboot-daemon, and their role (check, reboot). */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'reboot-daemon';
+export const HELPER_ROLE_LABEL = 'reboot-daemon.io/role';
 /** The well-known zone label. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 /** Written by `reboot-daemon agent` on its own node: "true", "false" or "unknown". */

@@ -48,6 +48,40 @@ test('DaemonSet pods are left in place by default and never evicted', () => {
   assert.equal(plan.skipped[0]?.verdict.reason, 'daemonset');
 });
 
+test("another run's helper pod on the node is skipped: it neither blocks the drain as a bare pod nor is evicted", () => {
+  const helper = (role: string, labels: Record<string, string> = {}): PodView =>
+    pod(`reboot-daemon-${role}-n1-abc123`, {
+      namespace: 'reboot-daemon',
+      owner: undefined,
+      labels: { 'app.kubernetes.io/managed-by': 'reboot-daemon', 'reboot-daemon.io/role': role, ...labels },
+    });
+  const plan = planDrain([helper('check'), helper('reboot'), pod('a')], opts(), NOW);
+  assert.equal(plan.ok, true, plan.message);
+  assert.deepEqual(
+    plan.evict.map((x) => x.name),
+    ['a'],
+  );
+  assert.deepEqual(
+    plan.skipped.map((d) => [d.verdict.reason, d.verdict.message]),
+    [
+      ['helper', 'a reboot-daemon check pod (short-lived, with a deadline)'],
+      ['helper', 'a reboot-daemon reboot pod (short-lived, with a deadline)'],
+    ],
+  );
+  // Only ours: the labels without a role, or on a pod with a controller, are an ordinary pod.
+  const lookalike = pod('x', {
+    owner: undefined,
+    labels: { 'app.kubernetes.io/managed-by': 'reboot-daemon' },
+  });
+  assert.equal(planDrain([lookalike], opts(), NOW).ok, false);
+  const controlled = helper('check');
+  assert.equal(
+    classifyPod({ ...controlled, owner: { kind: 'ReplicaSet', name: 'rs', controller: true } }, opts(), NOW)
+      .action,
+    'evict',
+  );
+});
+
 test('DaemonSet pods refuse the drain without --ignore-daemonsets and the message names the flag', () => {
   const p = pod('ds', {
     namespace: 'kube-system',
