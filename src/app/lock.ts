@@ -18,6 +18,7 @@ import {
   type ReleaseVerdict,
 } from '../core/lock.js';
 import type { Clock } from '../ports/clock.js';
+import type { ProcessInfo } from '../ports/process.js';
 import type { LeaseSnapshot, LeaseStore } from '../ports/lock.js';
 import { errorMessage, nap } from './util.js';
 
@@ -27,6 +28,8 @@ export interface LeaseLockOptions {
   readonly maxHolders: number;
   readonly ttlMs: number;
   readonly maxPerZone: number;
+  /** This run's process: recorded on its holds, and used to leave a live run of the same owner alone. */
+  readonly self?: ProcessInfo;
 }
 
 export type LockRead =
@@ -115,6 +118,15 @@ export class LeaseLock {
             maxHolders: this.opts.maxHolders,
             ttlMs: this.opts.ttlMs,
             maxPerZone: this.opts.maxPerZone,
+            ...(this.opts.self
+              ? {
+                  process: {
+                    host: this.opts.self.host,
+                    pid: this.opts.self.pid,
+                    isAlive: (pid: number) => this.opts.self?.isAlive(pid) ?? true,
+                  },
+                }
+              : {}),
           },
           this.clock.now(),
         );

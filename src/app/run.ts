@@ -77,6 +77,7 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
       maxHolders: opts.concurrency,
       ttlMs: opts.lockTtlMs,
       maxPerZone: opts.maxPerZone,
+      ...(deps.self ? { self: deps.self } : {}),
     },
     emit,
   );

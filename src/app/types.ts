@@ -11,6 +11,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClusterPort } from '../ports/cluster.js';
 import type { ForeignLockReader, LeaseStore } from '../ports/lock.js';
 import type { HelperPodJanitor, Rebooter, SentinelChecker } from '../ports/node-exec.js';
+import type { ProcessInfo } from '../ports/process.js';
 
 export interface RunDeps {
   readonly cluster: ClusterPort;
@@ -25,6 +26,8 @@ export interface RunDeps {
   readonly emit: EmitFn;
   /** The maintenance window decision at a time; e.g. (now) => windowState(schedule, now, marginMs). */
   readonly windowState: (nowMs: number) => WindowState;
+  /** This process, recorded on Lease holds. Absent: a hold of the same owner is always taken over. */
+  readonly self?: ProcessInfo;
 }
 
 export interface DrainRunOptions extends DrainFilterOptions {

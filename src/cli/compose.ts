@@ -2,6 +2,7 @@
 // and app options, then calls the app. The one place that knows every layer; commands call it lazily.
 // May import: core, ports, app, adapters, cli/config-types.
 
+import { localProcess } from '../adapters/process.js';
 import { hostname, userInfo } from 'node:os';
 import { loadKubeConfig } from '../adapters/k8s/kubeconfig.js';
 import { makeClients, type K8sClients } from '../adapters/k8s/client.js';
@@ -98,9 +99,11 @@ export function buildRunDeps(
   clients: K8sClients,
   opts: { readonly runId: string; readonly emit: EmitFn; readonly clock: Clock; readonly owner: string },
 ): RunDeps {
+  const self = localProcess();
   const pods = {
     runId: opts.runId,
     ...(opts.owner === undefined ? {} : { owner: opts.owner }),
+    pid: self.pid,
     namespace: config.pods.namespace,
     image: config.pods.image,
     imagePullSecrets: config.pods.imagePullSecrets,
@@ -122,12 +125,14 @@ export function buildRunDeps(
       runId: opts.runId,
       namespace: config.pods.namespace,
       owner: opts.owner,
+      self,
       now: () => opts.clock.now(),
     }),
     lease: new KubernetesLeaseStore(clients, { namespace: config.pods.namespace, clock: opts.clock }),
     foreignLock: new KuredLockReader(clients, { clock: opts.clock }),
     blockers: blockersOf(config, cluster),
     clock: opts.clock,
+    self,
     emit: opts.emit,
     windowState: (now) => windowState(config.schedule, now, config.windowMarginMs),
   };

@@ -19,6 +19,10 @@ export interface LockHolder {
   readonly bootID: string;
   readonly phase: string;
   readonly zone?: string;
+  /** Where the holding run's process lives (hostname and pid), so a run of the same owner on the same host
+   * can tell a live run from a dead one. Absent in holds written without it. */
+  readonly host?: string;
+  readonly pid?: number;
 }
 
 export interface LockRecord {
@@ -46,7 +50,7 @@ function parseTime(v: unknown): number | undefined {
 
 function parseHolder(v: unknown, i: number): LockHolder | string {
   if (!isObj(v)) return `holder ${i} is not an object`;
-  const { node, owner, runId, ttlMs, wasUnschedulable, bootID, phase, zone } = v;
+  const { node, owner, runId, ttlMs, wasUnschedulable, bootID, phase, zone, host, pid } = v;
   const acquiredAt = parseTime(v['acquiredAt']);
   const renewedAt = parseTime(v['renewedAt']);
   if (typeof node !== 'string' || node === '') return `holder ${i} has no node`;
@@ -57,6 +61,9 @@ function parseHolder(v: unknown, i: number): LockHolder | string {
   if (typeof wasUnschedulable !== 'boolean') return `holder ${node} has no wasUnschedulable`;
   if (typeof bootID !== 'string' || typeof phase !== 'string') return `holder ${node} has no bootID or phase`;
   if (zone !== undefined && typeof zone !== 'string') return `holder ${node} has a bad zone`;
+  if (host !== undefined && typeof host !== 'string') return `holder ${node} has a bad host`;
+  if (pid !== undefined && (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0))
+    return `holder ${node} has a bad pid`;
   return {
     node,
     owner,
@@ -68,6 +75,8 @@ function parseHolder(v: unknown, i: number): LockHolder | string {
     bootID,
     phase,
     ...(zone === undefined ? {} : { zone }),
+    ...(host === undefined ? {} : { host }),
+    ...(pid === undefined ? {} : { pid }),
   };
 }
 

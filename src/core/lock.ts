@@ -26,6 +26,22 @@ export interface AcquireRequest {
   readonly zone?: string;
   /** --max-per-zone; 0 or undefined means no limit. */
   readonly maxPerZone?: number;
+  /**
+   * This run's process. An owner's hold of another run is taken over at once only when that run is gone:
+   * held from another host (or without a recorded process), or from this host by a pid that is not alive.
+   */
+  readonly process?: {
+    readonly host: string;
+    readonly pid: number;
+    readonly isAlive: (pid: number) => boolean;
+  };
+}
+
+/** A hold of the same owner by another run whose process is known to be alive on this host. */
+function liveElsewhere(h: LockHolder, req: AcquireRequest): boolean {
+  const p = req.process;
+  if (p === undefined || h.runId === req.runId || h.host !== p.host || h.pid === undefined) return false;
+  return h.pid !== p.pid && p.isAlive(h.pid);
 }
 
 export type AcquireVerdict =
@@ -67,8 +83,22 @@ export function decideAcquire(record: LockRecord, req: AcquireRequest, now: numb
         pruned,
       };
     }
+    if (liveElsewhere(mine, req)) {
+      return {
+        kind: 'full',
+        reason: `${req.node} is held by another live run of ${req.owner} (run ${mine.runId}, pid ${mine.pid ?? '?'}, ${mine.phase})`,
+        holders: live,
+        pruned,
+      };
+    }
     const takeover = mine.runId !== req.runId;
-    const moved: LockHolder = { ...mine, runId: req.runId, renewedAt: now, ttlMs: req.ttlMs };
+    const moved: LockHolder = {
+      ...mine,
+      runId: req.runId,
+      renewedAt: now,
+      ttlMs: req.ttlMs,
+      ...(req.process ? { host: req.process.host, pid: req.process.pid } : {}),
+    };
     return {
       kind: 'already-held',
       record: { ...record, holders: live.map((h) => (h === mine ? moved : h)) },
@@ -111,6 +141,7 @@ export function decideAcquire(record: LockRecord, req: AcquireRequest, now: numb
     bootID: req.bootID,
     phase: req.phase ?? 'locked',
     ...(req.zone === undefined ? {} : { zone: req.zone }),
+    ...(req.process ? { host: req.process.host, pid: req.process.pid } : {}),
   };
   return {
     kind: 'acquire',

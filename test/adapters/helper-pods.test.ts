@@ -12,6 +12,9 @@ import {
   rebootPod,
 } from '../../src/adapters/k8s/helper-pod-spec.js';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
+import { localProcess } from '../../src/adapters/process.js';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { startClusterFixture } from './sim-cluster-fixture.js';
 import type { ClusterFixture } from './sim-cluster-fixture.js';
 import { podObj, until } from './sim-fixture.js';
@@ -202,4 +205,53 @@ test("collectLeftovers takes our owner's earlier runs at once, another owner's p
   await until(() => fx.sim.store.tryGet('pods', NS, 'live-other') === undefined, 3000, 'live-other removed');
   assert.ok(fx.sim.store.tryGet('pods', NS, 'mine'));
   assert.ok(fx.sim.store.tryGet('pods', NS, 'foreign'));
+});
+
+test("leftovers of the same owner: a live process's pods stay (until their deadline); a dead one's go at once", async () => {
+  const mineHash = ownerLabelValue('ops@ci-1');
+  const label = (run: string, pid: number): Record<string, string> => ({
+    'app.kubernetes.io/managed-by': 'reboot-daemon',
+    'reboot-daemon.io/role': 'check',
+    'reboot-daemon.io/node': 'worker-2',
+    'reboot-daemon.io/run': run,
+    'reboot-daemon.io/owner': mineHash,
+    'reboot-daemon.io/pid': String(pid),
+  });
+  const withDeadline = (pod: KObject): KObject => {
+    pod.spec = { ...pod.spec, activeDeadlineSeconds: 120 };
+    return pod;
+  };
+  fx.sim.store.create('pods', withDeadline(podObj(NS, 'sibling-live', 'worker-2', label('r-live', 4001))));
+  fx.sim.store.create('pods', withDeadline(podObj(NS, 'sibling-dead', 'worker-2', label('r-dead', 4002))));
+  fx.sim.store.create('pods', withDeadline(podObj(NS, 'same-process', 'worker-2', label('r-earlier', 4000))));
+  const created = fx.sim.store.get('pods', NS, 'sibling-live').metadata.creationTimestamp ?? '';
+  let now = new Date(created).getTime() + 1_000;
+  const janitor = new HelperPodLeftovers(fx.clients, {
+    runId: 'r-now',
+    owner: 'ops@ci-1',
+    self: { pid: 4000, isAlive: (pid) => pid === 4000 || pid === 4001 },
+    now: () => now,
+  });
+  assert.equal(await janitor.collectLeftovers(), 2);
+  await until(
+    () =>
+      !fx.sim.store.tryGet('pods', NS, 'sibling-dead') && !fx.sim.store.tryGet('pods', NS, 'same-process'),
+    3000,
+    'the dead sibling’s and this process’s earlier pods removed',
+  );
+  assert.ok(fx.sim.store.tryGet('pods', NS, 'sibling-live'), 'a live run of the same owner keeps its pod');
+  now += 200_000;
+  assert.equal(await janitor.collectLeftovers(), 1, 'past its deadline no run can still wait on it');
+});
+
+test('localProcess: this process is alive, an exited child is not', async () => {
+  const me = localProcess();
+  assert.equal(me.pid, process.pid);
+  assert.equal(me.host, hostname());
+  assert.equal(me.isAlive(process.pid), true);
+  const child = spawn(process.execPath, ['-e', '0']);
+  const pid = child.pid ?? 0;
+  await new Promise((r) => child.once('exit', r));
+  assert.ok(pid > 0);
+  assert.equal(me.isAlive(pid), false);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { runOnce } from '../../src/app/run.js';
 import { emptyLockRecord, serializeLockRecord } from '../../src/core/lock.js';
 import type { Blocker } from '../../src/ports/blockers.js';
+import type { ProcessInfo } from '../../src/ports/process.js';
 import { boots, drive, harness, options, world } from '../support/app-harness.js';
 
 test('two concurrent runs with --concurrency 1 on different nodes never have two nodes down at once', async () => {
@@ -42,6 +43,46 @@ test('two runs over the same nodes reboot each node once; a node rebooted by the
   assert.deepEqual([...ra.rebooted, ...rb.rebooted].sort(), ['node-1', 'node-2', 'node-3']);
   assert.match([ra.reason, rb.reason].join(' '), /rebooted since it was checked/);
   assert.deepEqual(w.lease.holders(), []);
+});
+
+test('two runs of the same owner at once (two terminals, an overlapping cron job) keep out of each other’s way', async () => {
+  const w = world(3);
+  w.mem.node('node-2').unschedulable = true; // cordoned by an admin
+  const alive = new Set([101, 102]);
+  const self = (pid: number): ProcessInfo => ({ host: 'ci-1', pid, isAlive: (p) => alive.has(p) });
+  const first = harness(w);
+  const second = harness(w);
+  const [r1, r2] = await Promise.all([
+    runOnce({ ...first.deps, self: self(101) }, options({ lockWaitMs: 3_600_000 })),
+    runOnce({ ...second.deps, self: self(102) }, options({ lockWaitMs: 3_600_000 })),
+  ]);
+  assert.deepEqual(boots(w), { 'node-1': 1, 'node-2': 1, 'node-3': 1 });
+  assert.equal(w.mem.maxDisrupted, 2, 'the admin-cordoned node plus one being rebooted');
+  assert.equal(w.mem.node('node-2').unschedulable, true);
+  const all = [r1.reason, r2.reason].join(' ');
+  assert.doesNotMatch(all, /lost the lock|resuming/, 'neither run took over the other’s live hold');
+  assert.equal(r1.exitCode, 0, r1.reason);
+  assert.equal(r2.exitCode, 0, r2.reason);
+  assert.deepEqual(w.lease.holders(), []);
+  const resumed = [...first.events, ...second.events].filter(
+    (e) => e.type === 'lock' && e.action === 'acquired' && /earlier run/.test(e.message ?? ''),
+  );
+  assert.deepEqual(resumed, []);
+});
+
+test('a run of the same owner whose process died is resumed at once, without waiting for its TTL', async () => {
+  const w = world(['a']);
+  const alive = new Set([101, 102]);
+  const self = (pid: number): ProcessInfo => ({ host: 'ci-1', pid, isAlive: (p) => alive.has(p) });
+  const dying = harness(w, { crashAfterWrites: 2 }); // the hold, then the cordon with the record
+  void runOnce({ ...dying.deps, self: self(101) }, options({ lockTtlMs: 3_600_000 }));
+  while (!dying.session.dead) await w.clock.advance(100);
+  alive.delete(101);
+  const start = w.clock.now();
+  const r = await runOnce({ ...harness(w).deps, self: self(102) }, options({ lockTtlMs: 3_600_000 }));
+  assert.equal(r.exitCode, 0, r.reason);
+  assert.deepEqual(boots(w), { a: 1 });
+  assert.ok(w.clock.now() - start < 600_000, 'resumed long before the one-hour TTL');
 });
 
 test('a second run finds the lock held and exits 3 without touching another node', async () => {

@@ -114,6 +114,67 @@ test('the same owner resumes its own hold and keeps the recorded state', () => {
   assert.equal(v.record.holders[0]?.renewedAt, T0 + 5000);
 });
 
+test('a hold of the same owner: taken over at once unless its run is alive in another process here', () => {
+  const proc = (host: string, pid: number, alive: readonly number[]): AcquireRequest['process'] => ({
+    host,
+    pid,
+    isAlive: (p) => alive.includes(p),
+  });
+  const rec = acquired(
+    emptyLockRecord(1),
+    req('n1', { phase: 'cordoned', process: proc('laptop', 100, []) }),
+  );
+  assert.equal(rec.holders[0]?.host, 'laptop');
+  assert.equal(rec.holders[0]?.pid, 100);
+  const cases: [string, AcquireRequest['process'], 'full' | 'already-held'][] = [
+    [
+      'pid 100 alive on the same host: another terminal or an overlapping job',
+      proc('laptop', 200, [100]),
+      'full',
+    ],
+    ['pid 100 gone: the earlier run crashed', proc('laptop', 200, []), 'already-held'],
+    ['the same pid: an earlier run of this very process', proc('laptop', 100, [100]), 'already-held'],
+    ['another host: its processes cannot be seen from here', proc('ci-runner', 100, [100]), 'already-held'],
+    ['no process known for this run', undefined, 'already-held'],
+  ];
+  for (const [what, process, kind] of cases) {
+    const v = decideAcquire(rec, req('n1', { runId: 'run-2', ...(process ? { process } : {}) }), T0 + 1000);
+    assert.equal(v.kind, kind, what);
+    if (v.kind === 'full')
+      assert.match(v.reason, /held by another live run of alice@ops \(run run-1, pid 100, cordoned\)/);
+    if (v.kind === 'already-held' && process) {
+      assert.equal(v.record.holders[0]?.pid, process.pid, `${what}: the hold now names this process`);
+      assert.equal(v.record.holders[0]?.host, process.host);
+    }
+  }
+  // A hold written without a process (an older record) is taken over as before.
+  const old = acquired(emptyLockRecord(1), req('n1'));
+  assert.equal(
+    decideAcquire(old, req('n1', { runId: 'run-2', process: proc('laptop', 200, [100]) }), T0).kind,
+    'already-held',
+  );
+});
+
+test('host and pid survive the round trip; a bad pid or host makes the record untrusted', () => {
+  const rec = acquired(
+    emptyLockRecord(1),
+    req('n1', { process: { host: 'h', pid: 42, isAlive: () => true } }),
+  );
+  const back = parseLockRecord(serializeLockRecord(rec));
+  assert.ok(back.ok);
+  if (back.ok) assert.deepEqual(back.record, rec);
+  const text = serializeLockRecord(rec);
+  for (const [bad, why] of [
+    [text.replace('"pid":42', '"pid":-1'), /bad pid/],
+    [text.replace('"pid":42', '"pid":"42"'), /bad pid/],
+    [text.replace('"host":"h"', '"host":7'), /bad host/],
+  ] as const) {
+    const p = parseLockRecord(bad);
+    assert.equal(p.ok, false);
+    if (!p.ok) assert.match(p.error, why);
+  }
+});
+
 test('another owner cannot take a live hold on the same node', () => {
   const rec = acquired(emptyLockRecord(2), req('n1', { maxHolders: 2 }));
   const v = decideAcquire(rec, req('n1', { owner: 'bob', runId: 'r2', maxHolders: 2 }), T0);

@@ -16,6 +16,8 @@ export interface HelperPodsOptions {
   readonly runId: string;
   /** Who runs the tool; a run collects its owner's earlier leftovers at once (see HelperPodLeftovers). */
   readonly owner?: string;
+  /** This process's pid, labelled on our pods so a run of the same owner can tell if we are alive. */
+  readonly pid?: number;
   /** Default reboot-daemon. */
   readonly namespace?: string;
   /** Default DEFAULT_HELPER_IMAGE (busybox pinned by digest). */
@@ -30,6 +32,7 @@ export function settingsOf(opts: HelperPodsOptions): HelperPodSettings {
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,
     runId: opts.runId,
     ...(opts.owner === undefined ? {} : { owner: opts.owner }),
+    ...(opts.pid === undefined ? {} : { pid: opts.pid }),
     image: opts.image ?? DEFAULT_HELPER_IMAGE,
     imagePullSecrets: opts.imagePullSecrets ?? [],
   };

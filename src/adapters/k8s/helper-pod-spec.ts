@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { InputError } from '../../core/errors.js';
+import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/keys.js';
 
 /** busybox 1.36.1 (multi-arch index), pinned by digest: sh, head, kill and nsenter in about 2 MB. */
 export const DEFAULT_HELPER_IMAGE =
@@ -12,13 +13,15 @@ export const DEFAULT_HELPER_IMAGE =
 export const DEFAULT_REBOOT_COMMAND = '/bin/systemctl reboot';
 
 export const HelperLabel = {
-  ManagedBy: 'app.kubernetes.io/managed-by',
-  Role: 'reboot-daemon.io/role',
+  ManagedBy: MANAGED_BY_LABEL,
+  Role: HELPER_ROLE_LABEL,
   Node: 'reboot-daemon.io/node',
   Run: 'reboot-daemon.io/run',
   Owner: 'reboot-daemon.io/owner',
+  /** The pid of the process that made the pod: a live run of the same owner keeps its pods. */
+  Pid: 'reboot-daemon.io/pid',
 } as const;
-export const MANAGED_BY = 'reboot-daemon';
+export const MANAGED_BY = MANAGED_BY_VALUE;
 
 export const HelperRole = { Check: 'check', Reboot: 'reboot' } as const;
 export type HelperRole = (typeof HelperRole)[keyof typeof HelperRole];
@@ -45,6 +48,8 @@ export interface HelperPodSettings {
   readonly runId: string;
   /** Who runs the tool (e.g. user@host); stored as a hash label so its own leftovers can be told apart. */
   readonly owner?: string;
+  /** The pid of the process making the pod (the owner names the host). */
+  readonly pid?: number;
   readonly image: string;
   readonly imagePullSecrets: readonly string[];
 }
@@ -98,6 +103,7 @@ export function helperLabels(
     [HelperLabel.Node]: nodeLabelValue(node),
     [HelperLabel.Run]: settings.runId,
     ...(settings.owner === undefined ? {} : { [HelperLabel.Owner]: ownerLabelValue(settings.owner) }),
+    ...(settings.pid === undefined ? {} : { [HelperLabel.Pid]: String(settings.pid) }),
   };
 }
 

@@ -112,8 +112,11 @@ export class HelperPodSentinelChecker implements SentinelChecker {
 export interface LeftoverOptions {
   readonly runId: string;
   readonly namespace?: string;
-  /** This run's owner: pods of the same owner's earlier runs are collected at once. */
+  /** This run's owner: pods of the same owner's earlier runs are collected at once, unless the process that
+   * made them (its pid label; the owner names the host) is alive: another run of the same owner, right now. */
   readonly owner?: string;
+  /** This process's pid, and whether another pid on this host is alive. */
+  readonly self?: { readonly pid: number; readonly isAlive: (pid: number) => boolean };
   /** Another owner's pod is collected only once it is surely dead: older than its deadline plus this. */
   readonly graceMs?: number;
   readonly now?: () => number;
@@ -121,9 +124,10 @@ export interface LeftoverOptions {
 
 /**
  * Collects helper pods that earlier runs left behind. A pod of this owner's earlier run is collected at once
- * (the same owner resumes its own work). A pod of another owner may belong to a run that is alive right now
- * (a second watcher, a cron run), so it is collected only once it is past its activeDeadlineSeconds plus a
- * grace period, when no live run can still be waiting on it.
+ * (the same owner resumes its own work) when the process that made it is gone. A pod of another owner, or of
+ * a live process of this owner, may belong to a run that is alive right now (a second watcher, a cron run,
+ * another terminal), so it is collected only once it is past its activeDeadlineSeconds plus a grace period,
+ * when no live run can still be waiting on it.
  */
 export class HelperPodLeftovers implements HelperPodJanitor {
   private readonly namespace: string;
@@ -146,11 +150,25 @@ export class HelperPodLeftovers implements HelperPodJanitor {
   isLeftover(pod: V1Pod): boolean {
     const labels = pod.metadata?.labels ?? {};
     if (labels[HelperLabel.Run] === this.opts.runId) return false;
-    if (this.ownerLabel !== undefined && labels[HelperLabel.Owner] === this.ownerLabel) return true;
+    if (
+      this.ownerLabel !== undefined &&
+      labels[HelperLabel.Owner] === this.ownerLabel &&
+      !this.liveSibling(pod)
+    )
+      return true;
     const created = pod.metadata?.creationTimestamp;
     if (created === undefined) return false;
     const deadlineMs = (pod.spec?.activeDeadlineSeconds ?? 3600) * 1000;
     const now = (this.opts.now ?? Date.now)();
     return now - new Date(created).getTime() > deadlineMs + (this.opts.graceMs ?? 60_000);
+  }
+
+  /** Made by another process of this owner (so on this host) that is still alive. */
+  private liveSibling(pod: V1Pod): boolean {
+    const self = this.opts.self;
+    const raw = pod.metadata?.labels?.[HelperLabel.Pid];
+    const pid = raw === undefined ? NaN : Number(raw);
+    if (self === undefined || !Number.isSafeInteger(pid) || pid <= 0 || pid === self.pid) return false;
+    return self.isAlive(pid);
   }
 }
