@@ -130,7 +130,8 @@ export function parseWindow(spec: string, zone: string): WindowRule {
   const text = spec
     .trim()
     .replace(/\s*-\s*/g, '-')
-    .replace(/\s*,\s*/g, ',');
+    .replace(/\s*,\s*/g, ',')
+    .replace(/(\d)\s+([ap]m)(?![a-z])/gi, '$1$2'); // "11 pm" as "11pm": spaces split days from times
   if (text === '') return fail('empty (accepted forms: ' + WINDOW_FORMS + ')');
   const tokens = text.split(/\s+/);
   if (tokens.length > 2) return fail(`expected "[DAYS ]START-END" (accepted forms: ${WINDOW_FORMS})`);

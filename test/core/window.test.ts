@@ -246,6 +246,20 @@ const containsCases: readonly { name: string; windows: string[]; zone: string; a
       want: true,
     },
     {
+      name: 'a space before am/pm, with days (open)',
+      windows: ['sat,sun 11 pm - 2 AM'],
+      zone: 'UTC',
+      at: '2026-01-11T01:30', // Sunday: the window opened Saturday 23:00
+      want: true,
+    },
+    {
+      name: 'a space before am/pm, with days (closed)',
+      windows: ['sat,sun 11 pm - 2 AM'],
+      zone: 'UTC',
+      at: '2026-01-09T23:30', // Friday: not one of its days
+      want: false,
+    },
+    {
       name: 'several windows are ORed (first)',
       windows: ['mon 1am-2am', 'wed 3pm-4pm'],
       zone: 'UTC',
