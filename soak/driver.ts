@@ -1,5 +1,5 @@
 // One soak run for one seed: start the simulated cluster (faults on), run two lanes of `reboot-daemon run`
-// with different owners at once, SIGKILL runs at seeded moments and restart them, until every node but the
+// with different owners (or one, --same-owner) at once, SIGKILL runs at seeded moments and restart them, until every node but the
 // dead one is done (bounded in time); then judge the invariants from the simulator's record and store.
 // May import: src/sim, soak/*, node built-ins.
 
@@ -71,6 +71,8 @@ export interface SoakResult {
   readonly podReruns: number;
   readonly maxBusy: number;
   readonly violations: readonly Violation[];
+  /** Both lanes ran under one owner (--same-owner). */
+  readonly sameOwner: boolean;
 }
 
 interface Kill {
@@ -99,6 +101,8 @@ export interface SoakRunOptions {
   readonly log?: (line: string) => void;
   /** Keep every run's output here. */
   readonly logDir?: string;
+  /** Both lanes under one owner, as two terminals or overlapping cron jobs on one machine. */
+  readonly sameOwner?: boolean;
 }
 
 export async function runSoak(
@@ -120,7 +124,7 @@ export async function runSoak(
   const common = { args: flags, onEnd: (r: RunInfo): void => log(describeRun(r)), logDir: opts.logDir };
   const lanes = [
     new Lane({ ...common, name: 'a', host: 'soak-host-a', pauseMs: 700 }),
-    new Lane({ ...common, name: 'b', host: 'soak-host-b', pauseMs: 900 }),
+    new Lane({ ...common, name: 'b', host: opts.sameOwner ? 'soak-host-a' : 'soak-host-b', pauseMs: 900 }),
   ];
   const allRuns = (): RunInfo[] => lanes.flatMap((l) => l.runs);
   const rebootedNodes = (): Set<string> => new Set(sim.cluster.record.of('reboot').map((r) => r.node));
@@ -230,6 +234,7 @@ export async function runSoak(
     podReruns: sim.cluster.record.of('podRerun').length,
     maxBusy: watch.maxBusy,
     violations,
+    sameOwner: opts.sameOwner === true,
   };
   await sim.stop();
   await rm(dir, { recursive: true, force: true });

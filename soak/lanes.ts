@@ -1,6 +1,6 @@
 // The soak's CLI runs: each lane spawns `reboot-daemon run` (JSON lines) again and again under one owner,
-// restarting it after it exits or is SIGKILLed, until told to stop. Two lanes with different owners run at
-// once. What each run reported (exit code, node results) is kept for the checks.
+// restarting it after it exits or is SIGKILLed, until told to stop. Two lanes run at once, with different
+// owners unless the soak asks for one. What each run reported (exit code, node results) is kept for the checks.
 // May import: node built-ins.
 
 import { spawn, type ChildProcess } from 'node:child_process';

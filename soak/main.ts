@@ -16,11 +16,13 @@ interface Args {
   readonly profile: SoakProfile;
   readonly verbose: boolean;
   readonly logs: string | undefined;
+  readonly sameOwner: boolean;
 }
 
-const USAGE = `usage: npm run soak -- [--long] [--seed N ...] [--seeds N,M] [--verbose]
+const USAGE = `usage: npm run soak -- [--long] [--seed N ...] [--seeds N,M] [--same-owner] [--verbose]
   --long      the long soak: 45 of 50 nodes need a reboot, 25 SIGKILLs (about 5 minutes)
   --seed N    run this seed (repeatable); default ${DEFAULT_SEEDS.join(', ')}; a random one with --seed random
+  --same-owner  both lanes under one owner (user@host), as two terminals or overlapping cron jobs
   --verbose   print each SIGKILL and each run's end as they happen
   --logs DIR  keep every run's output (JSON lines) in DIR/<seed>/<lane>-<n>.log`;
 
@@ -28,6 +30,7 @@ export function parseArgs(argv: readonly string[]): Args | string {
   const seeds: number[] = [];
   let long = false;
   let verbose = false;
+  let sameOwner = false;
   let logs: string | undefined;
   const seed = (text: string | undefined): string | undefined => {
     if (text === 'random') {
@@ -44,6 +47,7 @@ export function parseArgs(argv: readonly string[]): Args | string {
     let err: string | undefined;
     if (a === '--long') long = true;
     else if (a === '--verbose' || a === '-v') verbose = true;
+    else if (a === '--same-owner') sameOwner = true;
     else if (a === '--logs') logs = argv[++i] ?? '';
     else if (a === '--seed') err = seed(argv[++i]);
     else if (a?.startsWith('--seed=')) err = seed(a.slice('--seed='.length));
@@ -59,6 +63,7 @@ export function parseArgs(argv: readonly string[]): Args | string {
     profile: long ? PROFILES.long : PROFILES.short,
     verbose,
     logs,
+    sameOwner,
   };
 }
 
@@ -87,6 +92,7 @@ async function main(): Promise<number> {
     const result = await runSoak(seed, args.profile, {
       ...(log ? { log } : {}),
       ...(logDir ? { logDir } : {}),
+      sameOwner: args.sameOwner,
     });
     console.log(formatResult(result));
     if (result.violations.length > 0) failed++;

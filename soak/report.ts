@@ -27,7 +27,7 @@ export function formatResult(r: SoakResult): string {
       `${errors.map(([c, n]) => `${c}=${n}`).join(' ') || 'none'}), watch drops ${r.injected.watchDrops}, ` +
       `latency spikes ${r.injected.latencySpikes}, SIGKILLs ${r.kills}, restarts ${r.restarts}`,
     `runs: ${r.runs.length} (${[...exits].map(([k, n]) => `${k}: ${n}`).join(', ')}), two lanes with ` +
-      `different owners at once, --concurrency 2`,
+      `${r.sameOwner ? 'one owner' : 'different owners'} at once, --concurrency 2`,
     `happened: ${r.rebooted} nodes rebooted, ${r.evictions.evicted} evictions (${r.evictions.refused} refused ` +
       `by a PDB), ${r.rebootPodNoops} reboot pods that did nothing after the boot, ${r.podReruns} helper pods ` +
       `re-run, at most ${r.maxBusy} nodes down or cordoned by us at once`,

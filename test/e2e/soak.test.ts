@@ -1,6 +1,7 @@
-// The short soak (`npm run soak`): the built CLI in two lanes with different owners against a 50-node simulated
-// cluster with API faults, SIGKILLed and restarted at seeded moments; it must print its summary with the faults
-// it injected and 0 violations. Also: the soak's checks do catch what they are meant to catch.
+// The short soak (`npm run soak`): the built CLI in two lanes with different owners (and, with --same-owner,
+// one owner) against a 50-node simulated cluster with API faults, SIGKILLed and restarted at seeded moments;
+// it must print its summary with the faults it injected and 0 violations. Also: the soak's checks do catch
+// what they are meant to catch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -110,32 +111,45 @@ test('the soak cluster: 50 nodes, 20 need a reboot, and the special nodes are di
   assert.deepEqual(soakCluster(SEED, { nodes: 50, needing: 20 }), { scenario, roles: r }, 'replays by seed');
 });
 
+async function shortSoak(seed: number, extra: readonly string[], owners: RegExp): Promise<void> {
+  await assertBuilt();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'soak/main.ts', '--seed', String(seed), ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.match(out, new RegExp(`^seed: ${seed} `, 'm'), out);
+  const faults =
+    /^faults: (\d+) error answers .* watch drops (\d+), latency spikes (\d+), SIGKILLs (\d+), restarts (\d+)$/m.exec(
+      out,
+    );
+  assert.ok(faults, `no faults line:\n${out}`);
+  const [, errors, drops, spikes, kills, restarts] = faults.map(Number);
+  assert.ok((errors ?? 0) > 50, `error answers: ${errors}`);
+  assert.ok((drops ?? 0) > 0, `watch drops: ${drops}`);
+  assert.ok((spikes ?? 0) > 0, `latency spikes: ${spikes}`);
+  assert.equal(kills, 10);
+  assert.ok((restarts ?? 0) >= 10);
+  assert.match(out, owners, out);
+  assert.match(out, /^happened: 19 nodes rebooted/m, out);
+  assert.match(out, /^violations: 0$/m, out);
+  assert.equal(code, 0, out);
+}
+
 test(
   `the short soak (seed ${SEED}) injects its faults and ends with 0 violations`,
   { timeout: 8 * 60_000 },
-  async () => {
-    await assertBuilt();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'soak/main.ts', '--seed', String(SEED)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const code = await new Promise<number | null>((r) => child.on('close', r));
-    assert.match(out, new RegExp(`^seed: ${SEED} `, 'm'), out);
-    const faults =
-      /^faults: (\d+) error answers .* watch drops (\d+), latency spikes (\d+), SIGKILLs (\d+), restarts (\d+)$/m.exec(
-        out,
-      );
-    assert.ok(faults, `no faults line:\n${out}`);
-    const [, errors, drops, spikes, kills, restarts] = faults.map(Number);
-    assert.ok((errors ?? 0) > 50, `error answers: ${errors}`);
-    assert.ok((drops ?? 0) > 0, `watch drops: ${drops}`);
-    assert.ok((spikes ?? 0) > 0, `latency spikes: ${spikes}`);
-    assert.equal(kills, 10);
-    assert.ok((restarts ?? 0) >= 10);
-    assert.match(out, /^happened: 19 nodes rebooted/m, out);
-    assert.match(out, /^violations: 0$/m, out);
-    assert.equal(code, 0, out);
-  },
+  () => shortSoak(SEED, [], /two lanes with different owners at once/),
+);
+
+test(
+  'the short soak with both lanes under one owner (seed 2), as two terminals on one machine: 0 violations',
+  { timeout: 8 * 60_000 },
+  () => shortSoak(2, ['--same-owner'], /two lanes with one owner at once/),
 );
