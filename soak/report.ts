@@ -18,7 +18,8 @@ export function formatResult(r: SoakResult): string {
     exits.set(key, (exits.get(key) ?? 0) + 1);
   }
   const lines = [
-    `seed: ${r.seed} (replay: npm run soak -- --seed ${r.seed}${r.profile.name === 'long' ? ' --long' : ''})`,
+    `seed: ${r.seed} (replay: npm run soak -- --seed ${r.seed}${r.profile.name === 'long' ? ' --long' : ''}` +
+      `${r.sameOwner ? ' --same-owner' : ''})`,
     `cluster: ${r.profile.size.nodes} nodes, ${roles.needing.length} need a reboot; dead ${roles.dead}, ` +
       `flapping ${roles.flapping}, fast ${roles.fast}, re-run helper pods ${roles.rerun.join(' ')}, ` +
       `admin-cordoned ${roles.adminCordoned[0]} (needs a reboot) and ${roles.adminCordoned[1]}; ` +

@@ -137,6 +137,11 @@ async function shortSoak(seed: number, extra: readonly string[], owners: RegExp)
   assert.equal(kills, 10);
   assert.ok((restarts ?? 0) >= 10);
   assert.match(out, owners, out);
+  assert.match(
+    out,
+    new RegExp(`replay: npm run soak -- --seed ${seed}${extra.map((a) => ` ${a}`).join('')}\\)`),
+    out,
+  );
   assert.match(out, /^happened: 19 nodes rebooted/m, out);
   assert.match(out, /^violations: 0$/m, out);
   assert.equal(code, 0, out);
