@@ -166,13 +166,19 @@ export async function runSoak(
       )
         deadKillAt = Date.now() + deadKillDelay;
       if (deadKillAt !== undefined && Date.now() >= deadKillAt) {
-        const owner = lanes.find((l) => l.run?.rebooting.includes(roles.dead));
-        deadKillAt = Infinity;
+        // The run that triggered it may have ended already (another failure, a scheduled kill): then the run
+        // that resumes the dead node is the target; failing that for 10 s, any live run, so that the soak
+        // always delivers its kills.
+        const owner =
+          lanes.find((l) => l.live && l.run?.rebooting.includes(roles.dead)) ??
+          (Date.now() >= deadKillAt + 10_000 ? lanes.find((l) => l.live) : undefined);
         if (owner?.kill()) {
+          deadKillAt = Infinity;
           kills++;
-          log(
-            `SIGKILL #${kills}: lane ${owner.opts.name}, while it waits for the dead node ${roles.dead} to boot`,
-          );
+          const why = owner.run?.rebooting.includes(roles.dead)
+            ? `while it waits for the dead node ${roles.dead} to boot`
+            : `no run was waiting for the dead node ${roles.dead}`;
+          log(`SIGKILL #${kills}: lane ${owner.opts.name}, ${why}`);
         }
       }
       const next = schedule[0];
