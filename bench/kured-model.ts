@@ -6,23 +6,12 @@
 // Run: npm run build && node --import tsx bench/kured-model.ts   (BENCH_KURED_NODES=50 by default)
 // May import: src/sim, test/support, bench/*, node built-ins.
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '../src/sim/random.js';
 import { parseScenario } from '../src/sim/scenario.js';
 import { FAST_TIMING, assertBuilt, runArgs } from '../test/support/e2e-cli.js';
 import { fmtS, settle, startRecordedSim, table, timedCli } from './scale-support.js';
 
 const HOUR = 3_600_000;
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One trial of the model: n nodes need a reboot at t = 0; node i first checks at phase_i ~ U(0.5, 1.5)·P and
@@ -67,7 +56,7 @@ export function kuredRoll(
   trials = 5000,
   seed = 42,
 ): Distribution {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   const xs = Array.from({ length: trials }, () => kuredRollOnce(n, periodMs, () => duration(rnd), rnd)).sort(
     (a, b) => a - b,
   );

@@ -103,16 +103,7 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
     return report(ctx, name, 'failed', `its state is unknown now (${now.error}); left as it was, lock kept`);
   }
   if (now?.kind === 'none') {
-    const r = await ctx.lock
-      .release(name)
-      .catch((err: unknown) => ({ kind: 'error' as const, reason: errorMessage(err) }));
-    const what = r.kind === 'released' ? 'lock released' : `lock not released: ${r.reason}`;
-    return report(
-      ctx,
-      name,
-      'skipped',
-      `another run finished or undid it since it was listed; not touched, ${what}`,
-    );
+    return skipAndRelease(ctx, name, 'another run finished or undid it since it was listed');
   }
 
   let record: NodeRecord;
@@ -141,15 +132,10 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
     const current = acq.current ?? work.node;
     if (current.bootID !== work.node.bootID) {
       // Someone rebooted it since it was checked (another run, or on its own): its need is gone.
-      const r = await ctx.lock
-        .release(name)
-        .catch((err: unknown) => ({ kind: 'error' as const, reason: errorMessage(err) }));
-      const what = r.kind === 'released' ? 'lock released' : `lock not released: ${r.reason}`;
-      return report(
+      return skipAndRelease(
         ctx,
         name,
-        'skipped',
-        `rebooted since it was checked (boot ID ${current.bootID}, was ${work.node.bootID}); not touched, ${what}`,
+        `rebooted since it was checked (boot ID ${current.bootID}, was ${work.node.bootID})`,
       );
     }
     fresh = true;
@@ -196,6 +182,15 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
     stopRenew.abort();
     await renewing;
   }
+}
+
+/** Not touched after all: release the hold just taken and report the node skipped, saying why. */
+async function skipAndRelease(ctx: NodeCtx, name: string, why: string): Promise<NodeOutcome> {
+  const r = await ctx.lock
+    .release(name)
+    .catch((err: unknown) => ({ kind: 'error' as const, reason: errorMessage(err) }));
+  const what = r.kind === 'released' ? 'lock released' : `lock not released: ${r.reason}`;
+  return report(ctx, name, 'skipped', `${why}; not touched, ${what}`);
 }
 
 async function onError(

@@ -26,6 +26,21 @@ function counted(cluster: ClusterPort): { cluster: ClusterPort; calls: Map<strin
   return { cluster: wrapped, calls };
 }
 
+/** The cluster port with `after` called after each node patch has been written. */
+function afterPatch(cluster: ClusterPort, after: () => void | Promise<void>): ClusterPort {
+  return new Proxy(cluster, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'patchNode' || typeof v !== 'function') return v;
+      return async (...args: unknown[]) => {
+        const out: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        await after();
+        return out;
+      };
+    },
+  });
+}
+
 function phaseOf(w: World, node: string): string | undefined {
   const parsed = parseNodeRecord(w.mem.node(node).annotations[STATE_ANNOTATION]);
   return parsed.kind === 'ok' ? parsed.record.phase : parsed.kind;
@@ -70,20 +85,12 @@ test('our cordon never shows without our record, and the uncordon clears it in t
     const h = harness(w);
     const stop = new AbortController();
     const seen: string[] = [];
-    const cluster = new Proxy(h.deps.cluster, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        if (prop !== 'patchNode' || typeof v !== 'function') return v;
-        return async (...args: unknown[]) => {
-          const out: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          const n = w.mem.node('a');
-          const phase = phaseOf(w, 'a');
-          seen.push(`${n.unschedulable ? 'cordoned' : 'schedulable'}:${phase}`);
-          assert.ok(!n.unschedulable || phase !== 'none', `${how}: cordoned by us without a record`);
-          if (how === 'stopped during the drain' && phase === 'cordoned') stop.abort();
-          return out;
-        };
-      },
+    const cluster = afterPatch(h.deps.cluster, () => {
+      const n = w.mem.node('a');
+      const phase = phaseOf(w, 'a');
+      seen.push(`${n.unschedulable ? 'cordoned' : 'schedulable'}:${phase}`);
+      assert.ok(!n.unschedulable || phase !== 'none', `${how}: cordoned by us without a record`);
+      if (how === 'stopped during the drain' && phase === 'cordoned') stop.abort();
     });
     const res = await runOnce({ ...h.deps, cluster }, options({ signal: stop.signal }));
     assert.equal(w.mem.node('a').unschedulable, false, `${how}: ${res.reason}`);
@@ -104,16 +111,8 @@ test('a hold lost before the trigger: the Lease is checked first, so no reboot a
     { owner: 'root@console', runId: 'by-hand', maxHolders: 1, ttlMs: 60_000, maxPerZone: 0 },
     () => undefined,
   );
-  const cluster = new Proxy(h.deps.cluster, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== 'patchNode' || typeof v !== 'function') return v;
-      return async (...args: unknown[]) => {
-        const out: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        if (phaseOf(w, 'a') === 'drained') await person.forceRelease('a');
-        return out;
-      };
-    },
+  const cluster = afterPatch(h.deps.cluster, async () => {
+    if (phaseOf(w, 'a') === 'drained') await person.forceRelease('a');
   });
   const res = await runOnce({ ...h.deps, cluster }, options());
   assert.equal(res.exitCode, 1);
