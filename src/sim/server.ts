@@ -1,5 +1,7 @@
 // The simulated Kubernetes API server's HTTPS front: bearer-token auth, discovery, resource routes,
-// optional RBAC and fault injection, and request counters.
+// optional RBAC and fault injection, and request counters. Every answer's Date header is on the
+// simulator's own clock (which may run faster than, or apart from, the machine's), as a real API server's
+// is on its own.
 // May import: anything in src/sim and node built-ins.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -151,11 +153,19 @@ export function createSimServer(opts: SimServerOptions): SimServer {
     return forbidden(why, route.type, route.name);
   }
 
+  /** The Date header from the simulated clock; Node would otherwise send the machine's time. */
+  function stamp(res: ServerResponse): void {
+    if (!res.headersSent) res.setHeader('Date', new Date(opts.clock.now()).toUTCString());
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const latency = faults?.latencyMs ? latencyOf(faults.latencyMs, faults.random, () => latencySpikes++) : 0;
-    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    if (latency > 0) {
+      await new Promise((r) => setTimeout(r, latency));
+      stamp(res);
+    }
 
     if (!OPEN_PATHS.has(path) && !authenticated(req)) {
       count(`unauthorized ${path}`);
@@ -221,6 +231,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    stamp(res);
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.end();
