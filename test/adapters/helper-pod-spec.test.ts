@@ -5,7 +5,9 @@ import {
   commandCheckPod,
   DEFAULT_HELPER_IMAGE,
   fileCheckPod,
+  HELPER_PROCESS_ANNOTATION,
   helperPodName,
+  helperPodProcess,
   nodeLabelValue,
   rebootArgv,
   rebootPod,
@@ -112,4 +114,34 @@ test('pod names and node labels stay valid for long node names', () => {
   assert.match(label, /^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/);
   assert.equal(nodeLabelValue('short'), 'short');
   assert.notEqual(nodeLabelValue(`${long}x`), label);
+});
+
+test('a pod records the process that made it; an odd record reads as none', () => {
+  const proc = {
+    id: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+    host: 'laptop',
+    bootId: '6f1c1a52-8c1e-4c43-9d0b-3c3c2a1e0b11',
+    pidNs: 'pid:[4026531836]',
+    pid: 4000,
+    startTime: '123456',
+  };
+  const pod = fileCheckPod({ ...settings, process: proc }, 'n', '/run/reboot-required', 60);
+  assert.deepEqual(JSON.parse(pod.metadata?.annotations?.[HELPER_PROCESS_ANNOTATION] ?? ''), proc);
+  assert.deepEqual(helperPodProcess(pod), proc);
+  assert.equal(fileCheckPod(settings, 'n', '/run/reboot-required', 60).metadata?.annotations, undefined);
+  const { bootId: _b, pidNs: _n, startTime: _s, ...bare } = proc;
+  assert.deepEqual(
+    helperPodProcess({ metadata: { annotations: { [HELPER_PROCESS_ANNOTATION]: JSON.stringify(bare) } } }),
+    bare,
+  );
+  const odd = (value: string): unknown =>
+    helperPodProcess({ metadata: { annotations: { [HELPER_PROCESS_ANNOTATION]: value } } });
+  assert.equal(odd('not json'), undefined);
+  assert.equal(odd('[1]'), undefined);
+  assert.equal(odd(JSON.stringify({ ...proc, pid: '4000' })), undefined);
+  assert.equal(odd(JSON.stringify({ ...proc, pid: -1 })), undefined);
+  assert.equal(odd(JSON.stringify({ ...proc, id: '' })), undefined);
+  assert.equal(odd(JSON.stringify({ ...proc, bootId: 7 })), undefined);
+  assert.equal(odd(JSON.stringify({ ...proc, startTime: 'x'.repeat(200) })), undefined);
+  assert.equal(helperPodProcess({ metadata: {} }), undefined);
 });

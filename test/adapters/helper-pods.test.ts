@@ -5,20 +5,21 @@ import assert from 'node:assert/strict';
 import { HelperPodLeftovers, HelperPodSentinelChecker } from '../../src/adapters/k8s/helper-pods.js';
 import { HelperPodRebooter } from '../../src/adapters/k8s/helper-pod-reboot.js';
 import { createPod, deletePodQuietly, followPod } from '../../src/adapters/k8s/helper-pod-run.js';
+import { settingsOf } from '../../src/adapters/k8s/helper-pod-common.js';
 import {
   DEFAULT_HELPER_IMAGE,
-  ownerLabelValue,
+  fileCheckPod,
   rebootArgv,
   rebootPod,
 } from '../../src/adapters/k8s/helper-pod-spec.js';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
 import { localProcess } from '../../src/adapters/process.js';
-import { spawn } from 'node:child_process';
-import { hostname } from 'node:os';
+import type { ProcReader } from '../../src/adapters/process.js';
+import type { ProcessIdentity } from '../../src/ports/process.js';
+import type { V1Pod } from '@kubernetes/client-node';
 import { startClusterFixture } from './sim-cluster-fixture.js';
 import type { ClusterFixture } from './sim-cluster-fixture.js';
 import { podObj, until } from './sim-fixture.js';
-import type { KObject } from '../../src/sim/types.js';
 
 let fx: ClusterFixture;
 const NS = 'reboot-daemon';
@@ -169,89 +170,132 @@ test('the signal method reboots through PID 1 of the host', async () => {
   await rebooter.cleanup('worker-1');
 });
 
-test("collectLeftovers takes our owner's earlier runs at once, another owner's pods only past their deadline", async () => {
-  const mineHash = ownerLabelValue('ops@laptop');
-  const label = (run: string, owner?: string): Record<string, string> => ({
-    'app.kubernetes.io/managed-by': 'reboot-daemon',
-    'reboot-daemon.io/role': 'check',
-    'reboot-daemon.io/node': 'worker-2',
-    'reboot-daemon.io/run': run,
-    ...(owner === undefined ? {} : { 'reboot-daemon.io/owner': owner }),
+/** A helper pod as a run of `process` makes it, for a node that does not exist (so nothing runs it). */
+async function leftover(
+  runId: string,
+  made: ProcessIdentity | undefined,
+  deadlineSeconds = 120,
+): Promise<string> {
+  const settings = settingsOf({
+    runId,
+    namespace: NS,
+    owner: 'ops@ci-1',
+    ...(made ? { process: made } : {}),
   });
-  const withDeadline = (pod: KObject, seconds: number): KObject => {
-    pod.spec = { ...pod.spec, activeDeadlineSeconds: seconds };
-    return pod;
+  const body = fileCheckPod(settings, 'gone-node', '/run/reboot-required', deadlineSeconds);
+  const pod = await createPod(fx.clients, body);
+  return pod.metadata?.name ?? '';
+}
+
+const exists = (name: string): boolean => fx.sim.store.tryGet('pods', NS, name) !== undefined;
+const createdMs = (name: string): number =>
+  new Date(fx.sim.store.get('pods', NS, name).metadata.creationTimestamp ?? '').getTime();
+
+const BOOT = '6f1c1a52-8c1e-4c43-9d0b-3c3c2a1e0b11';
+const statLine = (pid: number, start: string): string =>
+  `${pid} (node) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 ${start} 1000 10 0\n`;
+
+/** A container of one machine: its own pid namespace, in which the given pids run with their start times. */
+function container(pidNs: string, running: Record<number, string>): ProcReader {
+  return {
+    readText(path) {
+      if (path === '/proc/sys/kernel/random/boot_id') return `${BOOT}\n`;
+      const m = /^\/proc\/(self|\d+)\/stat$/.exec(path);
+      const pid = m?.[1] === 'self' ? 1 : Number(m?.[1]);
+      const start = running[pid];
+      return start === undefined ? undefined : statLine(pid, start);
+    },
+    readLink: (path) => (path === '/proc/self/ns/pid' ? pidNs : undefined),
+    signal: (pid) => (running[pid] === undefined ? 'gone' : 'exists'),
   };
-  fx.sim.store.create('pods', withDeadline(podObj(NS, 'crashed-1', 'worker-2', label('old', mineHash)), 120));
-  fx.sim.store.create(
-    'pods',
-    withDeadline(podObj(NS, 'live-other', 'worker-2', label('other', 'feedfacefeedface')), 120),
-  );
-  fx.sim.store.create('pods', withDeadline(podObj(NS, 'unowned-old', 'worker-2', label('older')), 120));
-  fx.sim.store.create('pods', podObj(NS, 'mine', 'worker-2', label('now', mineHash)));
+}
+
+test('a pod without a recorded process waits for its deadline, whoever made it; our own run and foreign pods stay', async () => {
+  const old = await leftover('old', undefined);
+  const mine = await leftover('now', undefined);
   fx.sim.store.create('pods', podObj(NS, 'foreign', 'worker-2', { app: 'x' }));
-  // The janitor's clock starts at the pods' creation time (the simulator's clock may run apart from ours).
-  const created = fx.sim.store.get('pods', NS, 'live-other').metadata.creationTimestamp ?? '';
-  let now = new Date(created).getTime() + 1_000;
-  const janitor = new HelperPodLeftovers(fx.clients, { runId: 'now', owner: 'ops@laptop', now: () => now });
-  // Now: only this owner's crashed run's pod; the other owner's pod may belong to a live run.
-  assert.equal(await janitor.collectLeftovers(), 1);
-  await until(() => fx.sim.store.tryGet('pods', NS, 'crashed-1') === undefined, 3000, 'crashed-1 removed');
-  assert.ok(fx.sim.store.tryGet('pods', NS, 'live-other'));
-  assert.ok(fx.sim.store.tryGet('pods', NS, 'unowned-old'));
-  // Past their 120 s deadline plus the grace, no live run can wait on them: both go.
+  // The janitor's clock is the API server's (the pods' creationTimestamp is on it).
+  let now = createdMs(old) + 1_000;
+  const me = localProcess({ proc: container('pid:[4026532001]', { 1: '10' }), pid: 1, host: 'runner' });
+  const janitor = new HelperPodLeftovers(fx.clients, {
+    runId: 'now',
+    namespace: NS,
+    process: me,
+    now: () => now,
+  });
+  assert.equal(await janitor.collectLeftovers(), 0);
+  assert.ok(exists(old));
+  // Past its 120 s deadline plus the grace, no live run can wait on it.
   now += 200_000;
-  assert.equal(await janitor.collectLeftovers(), 2);
-  await until(() => fx.sim.store.tryGet('pods', NS, 'live-other') === undefined, 3000, 'live-other removed');
-  assert.ok(fx.sim.store.tryGet('pods', NS, 'mine'));
-  assert.ok(fx.sim.store.tryGet('pods', NS, 'foreign'));
+  assert.equal(await janitor.collectLeftovers(), 1);
+  await until(() => !exists(old), 3000, 'the old pod removed');
+  assert.ok(exists(mine), 'this run keeps its own pods');
+  assert.ok(exists('foreign'), 'not ours');
+  assert.equal(await deletePodQuietly(fx.clients, NS, mine), true);
+  assert.equal(await deletePodQuietly(fx.clients, NS, 'foreign'), true);
 });
 
-test("leftovers of the same owner: a live process's pods stay (until their deadline); a dead one's go at once", async () => {
-  const mineHash = ownerLabelValue('ops@ci-1');
-  const label = (run: string, pid: number): Record<string, string> => ({
-    'app.kubernetes.io/managed-by': 'reboot-daemon',
-    'reboot-daemon.io/role': 'check',
-    'reboot-daemon.io/node': 'worker-2',
-    'reboot-daemon.io/run': run,
-    'reboot-daemon.io/owner': mineHash,
-    'reboot-daemon.io/pid': String(pid),
+test('two containers on one host, both pid 1: neither collects the other’s pods before their deadline', async () => {
+  const a = localProcess({ proc: container('pid:[4026532001]', { 1: '10' }), pid: 1, host: 'runner' });
+  const b = localProcess({ proc: container('pid:[4026532002]', { 1: '20' }), pid: 1, host: 'runner' });
+  assert.equal(a.self.host, b.self.host);
+  assert.equal(a.self.pid, b.self.pid);
+  const podOfA = await leftover('run-a', a.self);
+  const podOfB = await leftover('run-b', b.self);
+  let now = createdMs(podOfA) + 1_000;
+  const janitorA = new HelperPodLeftovers(fx.clients, {
+    runId: 'run-a',
+    namespace: NS,
+    process: a,
+    now: () => now,
   });
-  const withDeadline = (pod: KObject): KObject => {
-    pod.spec = { ...pod.spec, activeDeadlineSeconds: 120 };
-    return pod;
-  };
-  fx.sim.store.create('pods', withDeadline(podObj(NS, 'sibling-live', 'worker-2', label('r-live', 4001))));
-  fx.sim.store.create('pods', withDeadline(podObj(NS, 'sibling-dead', 'worker-2', label('r-dead', 4002))));
-  fx.sim.store.create('pods', withDeadline(podObj(NS, 'same-process', 'worker-2', label('r-earlier', 4000))));
-  const created = fx.sim.store.get('pods', NS, 'sibling-live').metadata.creationTimestamp ?? '';
-  let now = new Date(created).getTime() + 1_000;
+  const janitorB = new HelperPodLeftovers(fx.clients, {
+    runId: 'run-b',
+    namespace: NS,
+    process: b,
+    now: () => now,
+  });
+  assert.equal(await janitorA.collectLeftovers(), 0);
+  assert.equal(await janitorB.collectLeftovers(), 0);
+  assert.ok(exists(podOfA) && exists(podOfB));
+  const verdict = janitorB.verdict(fx.sim.store.get('pods', NS, podOfA) as V1Pod);
+  assert.deepEqual(verdict, { collect: false, reason: 'within its deadline (its process is unknown)' });
+  now += 200_000;
+  assert.equal(await janitorB.collectLeftovers(), 1, 'past its deadline');
+  await until(() => !exists(podOfA), 3000, 'A’s pod removed');
+  assert.ok(exists(podOfB));
+  assert.equal(await deletePodQuietly(fx.clients, NS, podOfB), true);
+});
+
+test('in one pid namespace: a gone or reused pid’s pods go at once, a live process keeps its pods', async () => {
+  const ns = 'pid:[4026531836]';
+  // pid 1 is us (start 10); 4001 runs since 5000; 4003 now runs but started at 9000.
+  const proc = container(ns, { 1: '10', 4001: '5000', 4003: '9000' });
+  const me = localProcess({ proc, pid: 1, host: 'runner' });
+  const sibling = (id: string, pid: number, startTime: string): ProcessIdentity => ({
+    id,
+    host: 'runner',
+    bootId: BOOT,
+    pidNs: ns,
+    pid,
+    startTime,
+  });
+  const live = await leftover('r-live', sibling('live', 4001, '5000'));
+  const gone = await leftover('r-gone', sibling('gone', 4002, '6000'));
+  const reused = await leftover('r-reused', sibling('reused', 4003, '7000'));
+  const earlier = await leftover('r-earlier', { ...me.self });
+  let now = createdMs(live) + 1_000;
   const janitor = new HelperPodLeftovers(fx.clients, {
     runId: 'r-now',
-    owner: 'ops@ci-1',
-    self: { pid: 4000, isAlive: (pid) => pid === 4000 || pid === 4001 },
+    namespace: NS,
+    process: me,
     now: () => now,
   });
   assert.equal(await janitor.collectLeftovers(), 2);
-  await until(
-    () =>
-      !fx.sim.store.tryGet('pods', NS, 'sibling-dead') && !fx.sim.store.tryGet('pods', NS, 'same-process'),
-    3000,
-    'the dead sibling’s and this process’s earlier pods removed',
-  );
-  assert.ok(fx.sim.store.tryGet('pods', NS, 'sibling-live'), 'a live run of the same owner keeps its pod');
+  await until(() => !exists(gone) && !exists(reused), 3000, 'the gone and reused processes’ pods removed');
+  assert.ok(exists(live), 'a live run keeps its pod');
+  assert.ok(exists(earlier), 'an earlier run of this very process is alive: its pod stays');
   now += 200_000;
-  assert.equal(await janitor.collectLeftovers(), 1, 'past its deadline no run can still wait on it');
-});
-
-test('localProcess: this process is alive, an exited child is not', async () => {
-  const me = localProcess();
-  assert.equal(me.pid, process.pid);
-  assert.equal(me.host, hostname());
-  assert.equal(me.isAlive(process.pid), true);
-  const child = spawn(process.execPath, ['-e', '0']);
-  const pid = child.pid ?? 0;
-  await new Promise((r) => child.once('exit', r));
-  assert.ok(pid > 0);
-  assert.equal(me.isAlive(pid), false);
+  assert.equal(await janitor.collectLeftovers(), 2, 'past their deadline no run can still wait on them');
+  await until(() => !exists(live) && !exists(earlier), 3000, 'the rest removed');
 });

@@ -1,8 +1,9 @@
 // What the helper pod adapters share: their options, settings with defaults, the namespace ensurer (once
 // per process, shared with the Lease store: see namespace.ts), aborting a wait early, and deleting pods by label.
-// May import: sibling k8s adapter files.
+// May import: ports (types) and sibling k8s adapter files.
 
 import type { V1Pod } from '@kubernetes/client-node';
+import type { ProcessIdentity } from '../../ports/process.js';
 import type { K8sClients } from './client.js';
 import { isNotFound, rethrow } from './api-errors.js';
 import { deletePodQuietly } from './helper-pod-run.js';
@@ -14,10 +15,10 @@ import { listAll } from './paging.js';
 export interface HelperPodsOptions {
   /** This run's id: labels our pods, and leftovers are pods of other runs. */
   readonly runId: string;
-  /** Who runs the tool; a run collects its owner's earlier leftovers at once (see HelperPodLeftovers). */
+  /** Who runs the tool; labelled (as a hash) on our pods, for people and selectors. */
   readonly owner?: string;
-  /** This process's pid, labelled on our pods so a run of the same owner can tell if we are alive. */
-  readonly pid?: number;
+  /** This process, recorded on our pods so another run can tell whether we are certainly gone. */
+  readonly process?: ProcessIdentity;
   /** Default reboot-daemon. */
   readonly namespace?: string;
   /** Default DEFAULT_HELPER_IMAGE (busybox pinned by digest). */
@@ -32,7 +33,7 @@ export function settingsOf(opts: HelperPodsOptions): HelperPodSettings {
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,
     runId: opts.runId,
     ...(opts.owner === undefined ? {} : { owner: opts.owner }),
-    ...(opts.pid === undefined ? {} : { pid: opts.pid }),
+    ...(opts.process === undefined ? {} : { process: opts.process }),
     image: opts.image ?? DEFAULT_HELPER_IMAGE,
     imagePullSecrets: opts.imagePullSecrets ?? [],
   };

@@ -1,11 +1,12 @@
 // The helper pods' manifests (sentinel check by file or command, guarded reboot), exactly per the helper pod
 // protocol: values travel in env vars or argv, never in the shell text. Pure: builds objects, talks to nothing.
-// May import: core, node built-ins and @kubernetes/client-node types.
+// May import: core, ports (types), node built-ins and @kubernetes/client-node types.
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { InputError } from '../../core/errors.js';
 import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/keys.js';
+import type { ProcessIdentity } from '../../ports/process.js';
 
 /** busybox 1.36.1 (multi-arch index), pinned by digest: sh, head, kill and nsenter in about 2 MB. */
 export const DEFAULT_HELPER_IMAGE =
@@ -18,9 +19,13 @@ export const HelperLabel = {
   Node: 'reboot-daemon.io/node',
   Run: 'reboot-daemon.io/run',
   Owner: 'reboot-daemon.io/owner',
-  /** The pid of the process that made the pod: a live run of the same owner keeps its pods. */
-  Pid: 'reboot-daemon.io/pid',
 } as const;
+
+/**
+ * The process that made the pod (ports/process.ts ProcessIdentity as JSON: id, host, bootId, pidNs, pid,
+ * startTime): another run collects the pod early only when that process is certainly dead.
+ */
+export const HELPER_PROCESS_ANNOTATION = 'reboot-daemon.io/process';
 export const MANAGED_BY = MANAGED_BY_VALUE;
 
 export const HelperRole = { Check: 'check', Reboot: 'reboot' } as const;
@@ -48,8 +53,8 @@ export interface HelperPodSettings {
   readonly runId: string;
   /** Who runs the tool (e.g. user@host); stored as a hash label so its own leftovers can be told apart. */
   readonly owner?: string;
-  /** The pid of the process making the pod (the owner names the host). */
-  readonly pid?: number;
+  /** The process making the pod, recorded in HELPER_PROCESS_ANNOTATION. */
+  readonly process?: ProcessIdentity;
   readonly image: string;
   readonly imagePullSecrets: readonly string[];
 }
@@ -103,7 +108,54 @@ export function helperLabels(
     [HelperLabel.Node]: nodeLabelValue(node),
     [HelperLabel.Run]: settings.runId,
     ...(settings.owner === undefined ? {} : { [HelperLabel.Owner]: ownerLabelValue(settings.owner) }),
-    ...(settings.pid === undefined ? {} : { [HelperLabel.Pid]: String(settings.pid) }),
+  };
+}
+
+/** The annotations of a helper pod: the process that made it, when known. */
+export function helperAnnotations(settings: HelperPodSettings): Record<string, string> | undefined {
+  const p = settings.process;
+  if (p === undefined) return undefined;
+  const record: ProcessIdentity = {
+    id: p.id,
+    host: p.host,
+    ...(p.bootId === undefined ? {} : { bootId: p.bootId }),
+    ...(p.pidNs === undefined ? {} : { pidNs: p.pidNs }),
+    pid: p.pid,
+    ...(p.startTime === undefined ? {} : { startTime: p.startTime }),
+  };
+  return { [HELPER_PROCESS_ANNOTATION]: JSON.stringify(record) };
+}
+
+const shortText = (v: unknown, max: number): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/**
+ * The process recorded on a helper pod, or undefined when there is none or it cannot be read (any pod in
+ * the namespace may carry anything: every field is checked, and an odd record is no record).
+ */
+export function helperPodProcess(pod: V1Pod): ProcessIdentity | undefined {
+  const raw = pod.metadata?.annotations?.[HELPER_PROCESS_ANNOTATION];
+  if (raw === undefined || raw.length > 2048) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const { id, host, bootId, pidNs, pid, startTime } = o;
+  if (!shortText(id, 128) || typeof host !== 'string' || host.length > 253) return undefined;
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  const optional = [bootId, pidNs, startTime];
+  if (optional.some((f) => f !== undefined && !shortText(f, 128))) return undefined;
+  return {
+    id,
+    host,
+    ...(bootId === undefined ? {} : { bootId: bootId as string }),
+    ...(pidNs === undefined ? {} : { pidNs: pidNs as string }),
+    pid,
+    ...(startTime === undefined ? {} : { startTime: startTime as string }),
   };
 }
 
@@ -132,6 +184,7 @@ function pod(
   container: V1Container,
   extra: { hostPID?: boolean; hostRun?: boolean },
 ): V1Pod {
+  const annotations = helperAnnotations(settings);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -139,6 +192,7 @@ function pod(
       name: helperPodName(role, node),
       namespace: settings.namespace,
       labels: helperLabels(settings, role, node),
+      ...(annotations === undefined ? {} : { annotations }),
     },
     spec: {
       nodeName: node,

@@ -6,6 +6,7 @@ import { formatError } from '../../core/errors.js';
 import { SentinelSource } from '../../core/types.js';
 import type { SentinelResult } from '../../core/types.js';
 import type { HelperPodJanitor, SentinelChecker } from '../../ports/node-exec.js';
+import type { ProcessInfo } from '../../ports/process.js';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { K8sClients } from './client.js';
 import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
@@ -17,8 +18,8 @@ import {
   commandCheckPod,
   fileCheckPod,
   HelperLabel,
+  helperPodProcess,
   MANAGED_BY,
-  ownerLabelValue,
   sentinelPathInPod,
   splitCommand,
 } from './helper-pod-spec.js';
@@ -112,63 +113,62 @@ export class HelperPodSentinelChecker implements SentinelChecker {
 export interface LeftoverOptions {
   readonly runId: string;
   readonly namespace?: string;
-  /** This run's owner: pods of the same owner's earlier runs are collected at once, unless the process that
-   * made them (its pid label; the owner names the host) is alive: another run of the same owner, right now. */
-  readonly owner?: string;
-  /** This process's pid, and whether another pid on this host is alive. */
-  readonly self?: { readonly pid: number; readonly isAlive: (pid: number) => boolean };
-  /** Another owner's pod is collected only once it is surely dead: older than its deadline plus this. */
+  /** This process: judges whether the process recorded on a pod is certainly dead. */
+  readonly process?: ProcessInfo;
+  /** A pod whose process may be alive is collected only once surely finished: past its deadline plus this. */
   readonly graceMs?: number;
+  /** The API server's time (pods' creationTimestamp is on its clock). Default Date.now. */
   readonly now?: () => number;
 }
 
+export interface LeftoverVerdict {
+  readonly collect: boolean;
+  readonly reason: string;
+}
+
 /**
- * Collects helper pods that earlier runs left behind. A pod of this owner's earlier run is collected at once
- * (the same owner resumes its own work) when the process that made it is gone. A pod of another owner, or of
- * a live process of this owner, may belong to a run that is alive right now (a second watcher, a cron run,
- * another terminal), so it is collected only once it is past its activeDeadlineSeconds plus a grace period,
- * when no live run can still be waiting on it.
+ * Collects helper pods that earlier runs left behind. A pod of another run is collected at once only when
+ * the process that made it (HELPER_PROCESS_ANNOTATION) is certainly dead: the same kernel boot and pid
+ * namespace, its pid gone or reused (see ports/process.ts). Any other pod (its process alive, on another
+ * machine or in another container, or not recorded) may belong to a run that is alive right now (a second
+ * watcher, a cron run, another terminal), so it is collected only once it is past its activeDeadlineSeconds
+ * plus a grace period, when no live run can still be waiting on it.
  */
 export class HelperPodLeftovers implements HelperPodJanitor {
   private readonly namespace: string;
-  private readonly ownerLabel: string | undefined;
 
   constructor(
     private readonly clients: K8sClients,
     private readonly opts: LeftoverOptions,
   ) {
     this.namespace = opts.namespace ?? DEFAULT_NAMESPACE;
-    this.ownerLabel = opts.owner === undefined ? undefined : ownerLabelValue(opts.owner);
   }
 
   collectLeftovers(): Promise<number> {
-    return deleteMatching(this.clients, this.namespace, `${HelperLabel.ManagedBy}=${MANAGED_BY}`, (pod) =>
-      this.isLeftover(pod),
+    return deleteMatching(
+      this.clients,
+      this.namespace,
+      `${HelperLabel.ManagedBy}=${MANAGED_BY}`,
+      (pod) => this.verdict(pod).collect,
     );
   }
 
-  isLeftover(pod: V1Pod): boolean {
+  verdict(pod: V1Pod): LeftoverVerdict {
     const labels = pod.metadata?.labels ?? {};
-    if (labels[HelperLabel.Run] === this.opts.runId) return false;
-    if (
-      this.ownerLabel !== undefined &&
-      labels[HelperLabel.Owner] === this.ownerLabel &&
-      !this.liveSibling(pod)
-    )
-      return true;
+    if (labels[HelperLabel.Run] === this.opts.runId) return { collect: false, reason: 'this run' };
+    const made = helperPodProcess(pod);
+    const liveness = made === undefined ? undefined : this.opts.process?.liveness(made);
+    if (made !== undefined && liveness === 'dead')
+      return { collect: true, reason: `its process (pid ${made.pid} on ${made.host}) is gone` };
     const created = pod.metadata?.creationTimestamp;
-    if (created === undefined) return false;
+    const createdMs = created === undefined ? NaN : new Date(created).getTime();
+    if (!Number.isFinite(createdMs)) return { collect: false, reason: 'no creation time' };
     const deadlineMs = (pod.spec?.activeDeadlineSeconds ?? 3600) * 1000;
     const now = (this.opts.now ?? Date.now)();
-    return now - new Date(created).getTime() > deadlineMs + (this.opts.graceMs ?? 60_000);
-  }
-
-  /** Made by another process of this owner (so on this host) that is still alive. */
-  private liveSibling(pod: V1Pod): boolean {
-    const self = this.opts.self;
-    const raw = pod.metadata?.labels?.[HelperLabel.Pid];
-    const pid = raw === undefined ? NaN : Number(raw);
-    if (self === undefined || !Number.isSafeInteger(pid) || pid <= 0 || pid === self.pid) return false;
-    return self.isAlive(pid);
+    const expired = now - createdMs > deadlineMs + (this.opts.graceMs ?? 60_000);
+    const whose = made === undefined ? 'no recorded process' : `its process is ${liveness ?? 'unknown'}`;
+    return expired
+      ? { collect: true, reason: `past its deadline (${whose})` }
+      : { collect: false, reason: `within its deadline (${whose})` };
   }
 }
