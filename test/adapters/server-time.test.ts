@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { makeClients } from '../../src/adapters/k8s/client.js';
 import { ObservedServerTime } from '../../src/adapters/k8s/server-time.js';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
+import { KubernetesLeaseStore, LEASE_NAME } from '../../src/adapters/k8s/lease.js';
 import { manualClock } from '../../src/sim/clock.js';
 import { startFixture } from './sim-fixture.js';
 import type { Fixture } from './sim-fixture.js';
@@ -77,4 +78,18 @@ test('over the simulator: the clients’ default local clock is the machine’s'
   const expected = Date.now() - fx.sim.clock.now();
   assert.ok(Math.abs(skew - expected) < 2_000, `skew ${skew}, expected about ${expected}`);
   assert.ok(Math.abs(clients.serverTime.now() - fx.sim.clock.now()) < 2_000);
+});
+
+test('the Lease is written in the server’s time when given the clients’ server time as its clock', async () => {
+  const sim = fx.sim.clock;
+  const local = { now: () => sim.now() + 2 * 3600_000 };
+  const clients = makeClients(fx.clients.kc, { requestTimeoutMs: 10_000, clock: local });
+  const store = new KubernetesLeaseStore(clients, { namespace: 'skewed', clock: clients.serverTime });
+  assert.equal(await store.read(), undefined);
+  assert.equal((await store.create('{}', 'n1', 60)).ok, true);
+  const lease = fx.sim.store.get('leases', 'skewed', LEASE_NAME);
+  for (const field of ['renewTime', 'acquireTime'] as const) {
+    const written = Date.parse(String(lease.spec[field]));
+    assert.ok(Math.abs(written - sim.now()) < 2_000, `${field} ${lease.spec[field]}`);
+  }
 });

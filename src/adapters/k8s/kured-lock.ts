@@ -62,7 +62,8 @@ export function parseKuredLock(value: string | undefined, now: number, where = '
 }
 
 export interface KuredLockOptions {
-  readonly clock: Clock;
+  /** Judges the locks' expiry: the API server's clock (ServerTime), near the clocks of kured's nodes. */
+  readonly clock: Pick<Clock, 'now'>;
   /** Read this DaemonSet only. When absent, every DaemonSet carrying the annotation is read (cluster-wide list). */
   readonly daemonSet?: { readonly namespace: string; readonly name: string };
 }

@@ -17,7 +17,11 @@ export const HOLDERS_ANNOTATION = 'reboot-daemon.io/holders';
 export interface LeaseStoreOptions {
   readonly namespace?: string;
   readonly name?: string;
-  readonly clock: Clock;
+  /**
+   * Where renewTime and acquireTime come from: the API server's clock (ports/server-time.ts ServerTime), so
+   * runners whose own clocks disagree still write comparable times.
+   */
+  readonly clock: Pick<Clock, 'now'>;
   /** Make sure the namespace exists (creating it when allowed) before the first create. Default true. */
   readonly createNamespace?: boolean;
 }
@@ -57,8 +61,9 @@ export class KubernetesLeaseStore implements LeaseStore {
   }
 
   async create(record: string, holderIdentity: string, leaseDurationSeconds: number): Promise<CasResult> {
-    const body = this.body(undefined, record, holderIdentity, leaseDurationSeconds);
     if (this.opts.createNamespace !== false) await this.ensure();
+    // Built after any request above: the server's clock is known from its answers.
+    const body = this.body(undefined, record, holderIdentity, leaseDurationSeconds);
     try {
       const created = await this.clients.coordination.createNamespacedLease({
         namespace: this.namespace,
