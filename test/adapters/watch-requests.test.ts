@@ -252,9 +252,7 @@ test('a reboot reads no node and lists no pod; cleanup deletes its pod by name; 
     await rebooter.cleanup('worker-1');
     assert.equal(counts(fx)['list pods'], 1);
 
-    const lease = new KubernetesLeaseStore(fx.clients, {
-      clock: { now: Date.now, sleep: async () => undefined },
-    });
+    const lease = new KubernetesLeaseStore(fx.clients, { clock: fx.clients.serverTime });
     assert.equal((await lease.create('{}', '', 60)).ok, true);
     assert.equal(counts(fx)['create namespaces'], 1);
   } finally {
@@ -268,9 +266,7 @@ test('a failed namespace check is not remembered: the next call tries again', as
     authorize: (verb, resource) => resource !== 'namespaces' || allowed || verb !== 'create',
   });
   try {
-    const lease = new KubernetesLeaseStore(fx.clients, {
-      clock: { now: Date.now, sleep: async () => undefined },
-    });
+    const lease = new KubernetesLeaseStore(fx.clients, { clock: fx.clients.serverTime });
     await assert.rejects(lease.create('{}', '', 60), /namespace/);
     allowed = true;
     assert.equal((await lease.create('{}', '', 60)).ok, true);
