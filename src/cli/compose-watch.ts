@@ -28,8 +28,8 @@ export async function executeWatch(
   settings: WatchSettings,
   opts: ComposeOptions,
 ): Promise<WatchResult> {
-  const clients = connect(config, opts.env);
   const clock = opts.clock ?? clockOf(settings);
+  const clients = connect(config, opts.env, clock);
   const runId = newRunId();
   const deps = buildRunDeps(config, clients, {
     runId,
@@ -62,8 +62,8 @@ export async function executeAgent(
   opts: AgentComposeOptions,
 ): Promise<AgentResult> {
   if (config.sentinel.kind === 'file') runRelative(config.sentinel.path);
-  const clients = connect(config, opts.env);
   const clock = opts.clock ?? clockOf(settings);
+  const clients = connect(config, opts.env, clock);
   const runId = newRunId();
   const host = opts.host ?? new LinuxHost({ hostRun: settings.hostRun });
   const node = settings.node;

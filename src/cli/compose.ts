@@ -46,13 +46,18 @@ export function ownerIdentity(env: Readonly<Record<string, string | undefined>> 
   return `${user || 'unknown'}@${hostname()}`;
 }
 
-export function connect(config: RunConfig, env?: Readonly<Record<string, string | undefined>>): K8sClients {
+/** The API clients; `clock` is the local clock the API server's clock is measured against (clients.serverTime). */
+export function connect(
+  config: RunConfig,
+  env?: Readonly<Record<string, string | undefined>>,
+  clock: Clock = systemClock,
+): K8sClients {
   const kc = loadKubeConfig({
     ...(config.kube.kubeconfig ? { kubeconfig: config.kube.kubeconfig } : {}),
     ...(config.kube.context ? { context: config.kube.context } : {}),
     ...(env ? { env } : {}),
   });
-  return makeClients(kc, { requestTimeoutMs: config.kube.requestTimeoutMs });
+  return makeClients(kc, { requestTimeoutMs: config.kube.requestTimeoutMs, clock });
 }
 
 /** Only the named nodes, when names were given; an unknown name is an input error. */
@@ -99,11 +104,12 @@ export function buildRunDeps(
   clients: K8sClients,
   opts: { readonly runId: string; readonly emit: EmitFn; readonly clock: Clock; readonly owner: string },
 ): RunDeps {
-  const self = localProcess();
+  const proc = localProcess();
+  const serverTime = clients.serverTime;
   const pods = {
     runId: opts.runId,
     ...(opts.owner === undefined ? {} : { owner: opts.owner }),
-    pid: self.pid,
+    process: proc.self,
     namespace: config.pods.namespace,
     image: config.pods.image,
     imagePullSecrets: config.pods.imagePullSecrets,
@@ -124,15 +130,16 @@ export function buildRunDeps(
     janitor: new HelperPodLeftovers(clients, {
       runId: opts.runId,
       namespace: config.pods.namespace,
-      owner: opts.owner,
-      self,
-      now: () => opts.clock.now(),
+      process: proc,
+      // Pods' creation times are on the API server's clock.
+      now: () => serverTime.now(),
     }),
-    lease: new KubernetesLeaseStore(clients, { namespace: config.pods.namespace, clock: opts.clock }),
-    foreignLock: new KuredLockReader(clients, { clock: opts.clock }),
+    lease: new KubernetesLeaseStore(clients, { namespace: config.pods.namespace, clock: serverTime }),
+    foreignLock: new KuredLockReader(clients, { clock: serverTime }),
     blockers: blockersOf(config, cluster),
     clock: opts.clock,
-    self,
+    serverTime,
+    process: proc,
     emit: opts.emit,
     windowState: (now) => windowState(config.schedule, now, config.windowMarginMs),
   };
@@ -181,9 +188,9 @@ export function runOptionsOf(
 
 /** `run` and `plan`: one pass over the cluster the config points at. */
 export async function executeRun(config: RunConfig, opts: ComposeOptions): Promise<RunResult> {
-  const clients = connect(config, opts.env);
-  const runId = newRunId();
   const clock = opts.clock ?? systemClock;
+  const clients = connect(config, opts.env, clock);
+  const runId = newRunId();
   const owner = ownerIdentity(opts.env);
   const deps = buildRunDeps(config, clients, { runId, emit: opts.emit, clock, owner });
   const options = runOptionsOf(config, {
@@ -197,8 +204,8 @@ export async function executeRun(config: RunConfig, opts: ComposeOptions): Promi
 
 /** `status`: one read-only report of the cluster the config points at. */
 export async function executeStatus(config: RunConfig, opts: ComposeOptions): Promise<StatusReport> {
-  const clients = connect(config, opts.env);
   const clock = opts.clock ?? systemClock;
+  const clients = connect(config, opts.env, clock);
   const deps = buildRunDeps(config, clients, {
     runId: newRunId(),
     emit: opts.emit,
