@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
 import { makeClients } from '../../src/adapters/k8s/client.js';
-import { PermissionError } from '../../src/core/errors.js';
+import { ConflictError, PermissionError } from '../../src/core/errors.js';
 import { startFixture, nodeObj, podObj, until } from './sim-fixture.js';
 import type { Fixture } from './sim-fixture.js';
 
@@ -97,6 +97,95 @@ test('patchNode sets and removes labels and annotations, with the cordon in the 
   n = await cluster.getNode('n1');
   assert.equal(n.annotations['x/y'], undefined);
   assert.equal(fx.sim.store.get('nodes', undefined, 'n1').spec.unschedulable, undefined);
+});
+
+const MODIFIED =
+  /^Operation cannot be fulfilled on nodes "cas-1": the object has been modified; please apply your changes to the latest version and try again$/;
+const conflictOn = (e: unknown): boolean => e instanceof ConflictError && MODIFIED.test(e.message);
+
+test('a compare-and-swap patch with the current resourceVersion writes; a stale one is a ConflictError and writes nothing', async () => {
+  fx.sim.store.create('nodes', nodeObj('cas-1', 'boot-cas'));
+  const read = await cluster.getNode('cas-1');
+  const rv1 = read.resourceVersion ?? '';
+  assert.ok(rv1);
+  const written = await cluster.patchNode('cas-1', {
+    annotations: { 'x/state': 'one' },
+    ifResourceVersion: rv1,
+  });
+  assert.equal(written.annotations['x/state'], 'one');
+  const rv2 = written.resourceVersion ?? '';
+  assert.notEqual(rv2, rv1);
+
+  // Merge patch (labels, annotations) and strategic merge patch (the cordon) both carry the version.
+  fx.sim.server.resetStats();
+  await assert.rejects(
+    cluster.patchNode('cas-1', { annotations: { 'x/state': 'two' }, ifResourceVersion: rv1 }),
+    conflictOn,
+  );
+  await assert.rejects(
+    cluster.patchNode('cas-1', { labels: { l: 'v' }, ifResourceVersion: rv1 }),
+    conflictOn,
+  );
+  await assert.rejects(
+    cluster.patchNode('cas-1', {
+      unschedulable: true,
+      annotations: { 'x/state': 'two' },
+      ifResourceVersion: rv1,
+    }),
+    conflictOn,
+  );
+  assert.deepEqual(fx.sim.server.stats().byKey, { 'patch nodes': 3 });
+  const stored = fx.sim.store.get('nodes', undefined, 'cas-1');
+  assert.equal(stored.metadata.resourceVersion, rv2, 'nothing was written');
+  assert.equal(stored.metadata.annotations?.['x/state'], 'one');
+  assert.equal(stored.metadata.labels?.['l'], undefined);
+  assert.equal(stored.spec.unschedulable, undefined);
+
+  const cordoned = await cluster.patchNode('cas-1', {
+    unschedulable: true,
+    annotations: { 'x/state': 'cordoned' },
+    ifResourceVersion: rv2,
+  });
+  assert.equal(cordoned.unschedulable, true);
+  assert.equal(cordoned.annotations['x/state'], 'cordoned');
+  const rv3 = cordoned.resourceVersion ?? '';
+  await assert.rejects(
+    cluster.patchNode('cas-1', { unschedulable: false, ifResourceVersion: rv2 }),
+    conflictOn,
+  );
+  assert.equal(fx.sim.store.get('nodes', undefined, 'cas-1').spec.unschedulable, true);
+  const back = await cluster.patchNode('cas-1', { unschedulable: false, ifResourceVersion: rv3 });
+  assert.equal(back.unschedulable, false);
+  assert.equal(fx.sim.store.get('nodes', undefined, 'cas-1').spec.unschedulable, undefined);
+});
+
+test('a compare-and-swap with nothing else to write still checks the version; an empty version is refused unsent', async () => {
+  const now = await cluster.getNode('cas-1');
+  const same = await cluster.patchNode('cas-1', { ifResourceVersion: now.resourceVersion ?? '' });
+  assert.equal(same.resourceVersion, now.resourceVersion, 'a no-op write changes nothing');
+  await assert.rejects(cluster.patchNode('cas-1', { ifResourceVersion: '1' }), conflictOn);
+  fx.sim.server.resetStats();
+  await assert.rejects(
+    cluster.patchNode('cas-1', { annotations: { a: 'b' }, ifResourceVersion: '' }),
+    ConflictError,
+  );
+  assert.deepEqual(fx.sim.server.stats().byKey, {});
+  assert.equal(fx.sim.store.get('nodes', undefined, 'cas-1').metadata.annotations?.['a'], undefined);
+});
+
+test('without ifResourceVersion a patch writes over whatever changed since the node was read', async () => {
+  const old = await cluster.getNode('cas-1');
+  fx.sim.store.patch('nodes', undefined, 'cas-1', 'application/merge-patch+json', {
+    metadata: { annotations: { 'x/other': 'someone' } },
+  });
+  const n = await cluster.patchNode('cas-1', { annotations: { 'x/state': 'last' }, unschedulable: true });
+  assert.notEqual(n.resourceVersion, old.resourceVersion);
+  assert.equal(n.annotations['x/state'], 'last');
+  assert.equal(n.annotations['x/other'], 'someone');
+  assert.equal(n.unschedulable, true);
+  const m = await cluster.patchNode('cas-1', { labels: { l: 'w' }, unschedulable: false });
+  assert.equal(m.labels['l'], 'w');
+  assert.equal(m.unschedulable, false);
 });
 
 test('evicting a pod that does not exist counts as gone (404)', async () => {

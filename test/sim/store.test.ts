@@ -189,17 +189,34 @@ describe('store writes', () => {
     assert.deepEqual(u.metadata.labels, { z: '1' });
   });
 
-  it('a patch carrying a stale resourceVersion is a conflict', () => {
-    const { store } = setup();
-    store.create('nodes', nodeObj('n1'));
-    store.patch('nodes', undefined, 'n1', PatchType.Merge, { metadata: { labels: { x: 'y' } } });
-    const st = statusThrown(() =>
-      store.patch('nodes', undefined, 'n1', PatchType.Merge, {
-        metadata: { resourceVersion: '2', labels: { x: 'z' } },
-      }),
-    );
-    assert.equal(st.code, 409);
-  });
+  for (const type of [PatchType.Merge, PatchType.StrategicMerge]) {
+    it(`a ${type} patch carrying a stale resourceVersion is a conflict and writes nothing`, () => {
+      const { store } = setup();
+      const created = store.create('nodes', nodeObj('n1'));
+      const current = store.patch('nodes', undefined, 'n1', PatchType.Merge, {
+        metadata: { labels: { x: 'y' } },
+      });
+      const st = statusThrown(() =>
+        store.patch('nodes', undefined, 'n1', type, {
+          metadata: { resourceVersion: created.metadata.resourceVersion, labels: { x: 'z' } },
+          spec: { unschedulable: true },
+        }),
+      );
+      assert.equal(st.code, 409);
+      assert.equal(
+        st.message,
+        'Operation cannot be fulfilled on nodes "n1": the object has been modified; please apply your changes to the latest version and try again',
+      );
+      const after = store.get('nodes', undefined, 'n1');
+      assert.equal(after.metadata.resourceVersion, current.metadata.resourceVersion);
+      assert.equal(after.metadata.labels?.['x'], 'y');
+      assert.equal(after.spec.unschedulable, undefined);
+      const ok = store.patch('nodes', undefined, 'n1', type, {
+        metadata: { resourceVersion: current.metadata.resourceVersion, labels: { x: 'z' } },
+      });
+      assert.equal(ok.metadata.labels?.['x'], 'z');
+    });
+  }
 
   it('a plain update keeps status; a status update changes only status', () => {
     const { store } = setup();

@@ -1,9 +1,11 @@
 // The ClusterPort on the Kubernetes API through client-node: paged lists, cordon patches as kubectl sends them,
-// policy/v1 evictions, and watch-based waits. A 403 becomes PermissionError naming the verb and resource.
+// policy/v1 evictions, and watch-based waits. A 403 becomes PermissionError naming the verb and resource; a
+// node patch with a stale resourceVersion becomes ConflictError.
 // May import: core, ports, sibling k8s adapter files and @kubernetes/client-node.
 
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1Eviction } from '@kubernetes/client-node';
+import { ConflictError } from '../../core/errors.js';
 import type { NodeView, PdbView, PodView } from '../../core/types.js';
 import type { ClusterPort, EvictResult, NodePatch, PodRef, PodsOnNode } from '../../ports/cluster.js';
 import type { K8sClients } from './client.js';
@@ -67,11 +69,20 @@ export class KubernetesCluster implements ClusterPort {
     return toNodeView(await guarded('get', 'nodes', () => this.clients.core.readNode({ name })));
   }
 
+  /**
+   * With ifResourceVersion the patch carries metadata.resourceVersion, which the API server compares with
+   * the node's (for merge and strategic merge patches alike): a stale one is a 409, here a ConflictError,
+   * and nothing is written. A compare-and-swap with nothing else to write still checks the version.
+   */
   async patchNode(name: string, patch: NodePatch): Promise<NodeView> {
     const metadata: Record<string, unknown> = {};
     if (patch.labels && Object.keys(patch.labels).length > 0) metadata['labels'] = patch.labels;
     if (patch.annotations && Object.keys(patch.annotations).length > 0)
       metadata['annotations'] = patch.annotations;
+    const rv = patch.ifResourceVersion;
+    // An empty version would make the server skip the check: unknown is unsafe, so read the node again.
+    if (rv === '') throw new ConflictError(`node ${name}: no resourceVersion to compare with; read it again`);
+    if (rv !== undefined) metadata['resourceVersion'] = rv;
     const body: Record<string, unknown> = {};
     if (Object.keys(metadata).length > 0) body['metadata'] = metadata;
     // Cordon as kubectl sends it: a strategic merge patch of spec.unschedulable, null to uncordon.
@@ -79,9 +90,12 @@ export class KubernetesCluster implements ClusterPort {
       body['spec'] = { unschedulable: patch.unschedulable ? true : null };
     if (Object.keys(body).length === 0) return this.getNode(name);
     const options = patch.unschedulable !== undefined ? strategicMerge() : mergePatch();
-    return toNodeView(
-      await guarded('patch', 'nodes', () => this.clients.core.patchNode({ name, body }, options)),
-    );
+    try {
+      return toNodeView(await this.clients.core.patchNode({ name, body }, options));
+    } catch (err) {
+      if (isConflict(err)) throw new ConflictError(apiMessage(err));
+      return rethrow(err, 'patch', 'nodes');
+    }
   }
 
   async listPodsOnNode(nodeName: string, labelSelector?: string): Promise<PodsOnNode> {
