@@ -32,7 +32,7 @@ export interface AgentResult {
 
 /** One check and publish. Returns the result, or throws when the Node could not be read or patched. */
 export async function checkAndPublish(
-  deps: Pick<RunDeps, 'cluster' | 'sentinel' | 'clock' | 'emit'>,
+  deps: Pick<RunDeps, 'cluster' | 'sentinel' | 'clock' | 'serverTime' | 'emit'>,
   opts: Pick<AgentOptions, 'node' | 'periodMs'>,
   signal?: AbortSignal,
 ): Promise<{ result: SentinelResult; inProgress: boolean }> {
@@ -41,7 +41,7 @@ export async function checkAndPublish(
   emit({ type: 'probe', at: clock.now(), node: opts.node, result });
   const node = await cluster.getNode(opts.node);
   const annotations = agentAnnotations(result, {
-    now: clock.now(),
+    now: deps.serverTime.now(),
     periodMs: opts.periodMs,
     bootID: node.bootID,
     previous: node.annotations,
@@ -87,12 +87,12 @@ export async function runAgent(deps: RunDeps, run: RunOptions, opts: AgentOption
 
 /** After a reboot pass: retry a failure soon, wait for the window (at most a period: the report must stay fresh). */
 function afterPass(
-  deps: Pick<RunDeps, 'clock' | 'windowState'>,
+  deps: Pick<RunDeps, 'clock' | 'serverTime' | 'windowState'>,
   pass: RunResult,
   opts: AgentOptions,
   log: (level: 'info' | 'warn', message: string) => void,
 ): number {
-  const now = deps.clock.now();
+  const now = deps.serverTime.now();
   if (pass.exitCode === ExitCode.NodeFailed) {
     const waitMs = Math.min(opts.periodMs, opts.retryMs);
     log('warn', `the reboot pass did not finish (${pass.reason}); trying again in ${formatDuration(waitMs)}`);

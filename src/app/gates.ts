@@ -13,7 +13,7 @@ import { errorMessage, mapLimit } from './util.js';
  * whose agent publishes reports (core/agent-report.ts) is answered from the listed annotations: no check pod.
  */
 export async function probeNodes(
-  deps: Pick<RunDeps, 'sentinel' | 'clock' | 'emit'>,
+  deps: Pick<RunDeps, 'sentinel' | 'clock' | 'serverTime' | 'emit'>,
   nodes: readonly NodeView[],
   limit: number,
   signal?: AbortSignal,
@@ -21,7 +21,7 @@ export async function probeNodes(
   const results = await mapLimit(nodes, limit, async (node): Promise<[string, SentinelResult]> => {
     let result: SentinelResult;
     try {
-      result = agentReport(node, deps.clock.now()) ?? (await deps.sentinel.check(node.name, signal));
+      result = agentReport(node, deps.serverTime.now()) ?? (await deps.sentinel.check(node.name, signal));
     } catch (err) {
       result = { kind: 'unknown', error: errorMessage(err), source: 'probe' };
     }
@@ -71,7 +71,7 @@ export async function startGate(
   node: string,
   signal?: AbortSignal,
 ): Promise<{ reason: string; global: boolean } | undefined> {
-  const w = deps.windowState(deps.clock.now());
+  const w = deps.windowState(deps.serverTime.now());
   if (!w.canStart) {
     const when = w.nextOpen !== undefined ? `; next opens ${new Date(w.nextOpen).toISOString()}` : '';
     const why = w.open ? 'the window closes too soon to start' : 'outside the maintenance window';

@@ -1,25 +1,33 @@
-// The cluster-wide lock over the LeaseStore port: read, decide with core/lock.ts, write back with
-// resourceVersion compare-and-swap, and on a conflict read again and decide again. Plus the renew loop.
+// The cluster-wide lock over the LeaseStore port: slots only. Read, decide with core/lock.ts on the API
+// server's clock, write back with resourceVersion compare-and-swap, and on a conflict read again and decide
+// again. Before a decision drops dead holds, their nodes are fenced by the caller; the nodes in progress outside
+// the Lease are read after the Lease, so the write counts what was there at the moment it wins. Plus the renew loop.
 // May import: core, ports, app/util.
 
 import type { EmitFn } from '../core/events.js';
 import {
   decideAcquire,
+  deadHolds,
   describeHolder,
-  forceRelease,
+  dropHolds,
   parseLockRecord,
   release,
   renew,
   serializeLockRecord,
-  updateHolder,
   type AcquireVerdict,
+  type HoldLiveness,
+  type HoldRef,
   type HoldVerdict,
+  type HolderProcess,
+  type InProgressNode,
+  type LockHolder,
   type LockRecord,
   type ReleaseVerdict,
 } from '../core/lock.js';
 import type { Clock } from '../ports/clock.js';
-import type { ProcessInfo } from '../ports/process.js';
 import type { LeaseSnapshot, LeaseStore } from '../ports/lock.js';
+import type { ProcessInfo } from '../ports/process.js';
+import type { ServerTime } from '../ports/server-time.js';
 import { errorMessage, nap } from './util.js';
 
 export interface LeaseLockOptions {
@@ -28,56 +36,78 @@ export interface LeaseLockOptions {
   readonly maxHolders: number;
   readonly ttlMs: number;
   readonly maxPerZone: number;
-  /** This run's process: recorded on its holds, and used to leave a live run of the same owner alone. */
-  readonly self?: ProcessInfo;
+}
+
+export interface LeaseLockDeps {
+  readonly lease: LeaseStore;
+  readonly clock: Clock;
+  readonly serverTime: ServerTime;
+  readonly process: ProcessInfo;
+  readonly emit: EmitFn;
 }
 
 export type LockRead =
-  { readonly ok: true; readonly record: LockRecord } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly record: LockRecord; readonly version?: string }
+  | { readonly ok: false; readonly error: string };
 
 export type AcquireOutcome = AcquireVerdict | { readonly kind: 'unreadable'; readonly reason: string };
+
+/**
+ * Called inside each attempt, after the Lease was read and before the decision is written: fence the dead
+ * holds' nodes (clear an intent they left) and return every node in progress outside the Lease.
+ */
+export type InProgressReader = (dead: readonly LockHolder[]) => Promise<readonly InProgressNode[]>;
 
 const MAX_CAS_ATTEMPTS = 20;
 
 export class LockUnreadableError extends Error {}
 
 export class LeaseLock {
+  /** The Lease as this lock last wrote it: the next write starts from it instead of reading again. */
+  private lastWritten: LeaseSnapshot | undefined;
+
   constructor(
-    private readonly store: LeaseStore,
-    private readonly clock: Clock,
+    private readonly deps: LeaseLockDeps,
     readonly opts: LeaseLockOptions,
-    private readonly emit: EmitFn,
   ) {}
+
+  /** Liveness of a holder's process; our own process is alive. */
+  readonly liveness = (p: HolderProcess): HoldLiveness =>
+    p.id === this.deps.process.self.id ? 'alive' : this.deps.process.liveness(p);
+
+  get proc(): HolderProcess {
+    return this.deps.process.self;
+  }
+
+  now(): number {
+    return this.deps.serverTime.now();
+  }
 
   /** The current record; an error when the Lease cannot be read or its record is not ours to trust. */
   async read(): Promise<LockRead> {
     try {
-      const snap = await this.store.read();
-      return parseLockRecord(snap?.record, this.opts.maxHolders);
+      const snap = await this.deps.lease.read();
+      const parsed = parseLockRecord(snap?.record, this.opts.maxHolders);
+      return parsed.ok && snap ? { ...parsed, version: snap.resourceVersion } : parsed;
     } catch (err) {
       return { ok: false, error: `cannot read the lock: ${errorMessage(err)}` };
     }
   }
 
   /**
-   * The Lease as this lock last wrote it. The next write starts from it instead of reading again: if someone
-   * else wrote in between, the compare-and-swap fails and the loop reads afresh. A decision to write nothing
-   * is never taken on this copy alone.
-   */
-  private lastWritten: LeaseSnapshot | undefined;
-
-  /**
    * Read-decide-write until the write wins. decide returns the record to write (or undefined to write nothing)
    * and a result. Throws LockUnreadableError when the record cannot be trusted.
    */
-  private async cas<R>(decide: (record: LockRecord) => { write?: LockRecord; result: R }): Promise<R> {
+  private async cas<R>(
+    decide: (record: LockRecord) => Promise<{ write?: LockRecord; result: R }> | { write?: LockRecord; result: R },
+  ): Promise<R> {
     for (let attempt = 0; ; attempt++) {
       const cached = this.lastWritten;
       this.lastWritten = undefined;
-      const snap = cached ?? (await this.store.read());
+      const snap = cached ?? (await this.deps.lease.read());
       const parsed = parseLockRecord(snap?.record, this.opts.maxHolders);
       if (!parsed.ok) throw new LockUnreadableError(parsed.error);
-      const { write, result } = decide(parsed.record);
+      const { write, result } = await decide(parsed.record);
       if (write === undefined) {
         if (cached !== undefined) continue; // decide again on what the Lease holds now
         return result;
@@ -87,8 +117,8 @@ export class LeaseLock {
       const seconds = Math.max(1, Math.ceil(Math.max(0, ...write.holders.map((h) => h.ttlMs)) / 1000));
       const res =
         snap === undefined
-          ? await this.store.create(text, identity, seconds)
-          : await this.store.update(text, identity, seconds, snap.resourceVersion);
+          ? await this.deps.lease.create(text, identity, seconds)
+          : await this.deps.lease.update(text, identity, seconds, snap.resourceVersion);
       if (res.ok) {
         this.lastWritten = { record: text, resourceVersion: res.resourceVersion };
         return result;
@@ -96,48 +126,39 @@ export class LeaseLock {
       if (cached !== undefined) continue; // our copy was stale: read afresh at once
       if (attempt + 1 >= MAX_CAS_ATTEMPTS)
         throw new Error(`lock: gave up after ${MAX_CAS_ATTEMPTS} write conflicts`);
-      await nap(this.clock, 20 + attempt * 20);
+      await nap(this.deps.clock, 20 + attempt * 20);
     }
   }
 
-  async acquire(req: {
-    node: string;
-    wasUnschedulable: boolean;
-    bootID: string;
-    zone?: string;
-    phase?: string;
-  }): Promise<AcquireOutcome> {
+  /** Takes a slot for the node: counts live holds and `inProgress`, drops dead holds once fenced. */
+  async acquire(req: { node: string; zone?: string }, inProgress: InProgressReader): Promise<AcquireOutcome> {
     try {
-      const verdict = await this.cas<AcquireVerdict>((record) => {
+      const verdict = await this.cas<AcquireVerdict>(async (record) => {
+        const now = this.now();
+        const dead = deadHolds(record, { now, liveness: this.liveness }).filter((h) => h.runId !== this.opts.runId);
+        const busy = await inProgress(dead);
         const v = decideAcquire(
           record,
           {
             ...req,
             owner: this.opts.owner,
             runId: this.opts.runId,
+            proc: this.proc,
             maxHolders: this.opts.maxHolders,
             ttlMs: this.opts.ttlMs,
             maxPerZone: this.opts.maxPerZone,
-            ...(this.opts.self
-              ? {
-                  process: {
-                    host: this.opts.self.host,
-                    pid: this.opts.self.pid,
-                    isAlive: (pid: number) => this.opts.self?.isAlive(pid) ?? true,
-                  },
-                }
-              : {}),
           },
-          this.clock.now(),
+          // The server's clock may have moved on while the nodes were read: decide at the time of reading.
+          { now, liveness: this.liveness, inProgress: busy },
         );
         return v.kind === 'full' ? { result: v } : { write: v.record, result: v };
       });
-      for (const p of verdict.pruned) {
-        this.emit({
+      for (const p of verdict.dropped) {
+        this.deps.emit({
           type: 'log',
-          at: this.clock.now(),
+          at: this.deps.clock.now(),
           level: 'warn',
-          message: `lock: the hold on ${describeHolder(p)} expired (not renewed for ${p.ttlMs} ms)`,
+          message: `lock: dropped the dead hold on ${describeHolder(p)}`,
           node: p.node,
         });
       }
@@ -152,17 +173,9 @@ export class LeaseLock {
     return { node, runId: this.opts.runId };
   }
 
-  /** Records the phase on the hold (and renews it). ttlMs 0 keeps the hold until someone clears it. */
-  update(node: string, patch: { phase?: string; ttlMs?: number }): Promise<HoldVerdict> {
-    return this.cas<HoldVerdict>((record) => {
-      const v = updateHolder(record, this.ref(node), patch, this.clock.now());
-      return v.kind === 'ok' ? { write: v.record, result: v } : { result: v };
-    });
-  }
-
   renew(node: string): Promise<HoldVerdict> {
     return this.cas<HoldVerdict>((record) => {
-      const v = renew(record, this.ref(node), this.clock.now());
+      const v = renew(record, this.ref(node), this.now());
       return v.kind === 'ok' ? { write: v.record, result: v } : { result: v };
     });
   }
@@ -174,10 +187,10 @@ export class LeaseLock {
     });
   }
 
-  /** Clears a node's hold whoever holds it (a person's decision, e.g. after a ready-timeout was fixed). */
-  forceRelease(node: string): Promise<ReleaseVerdict> {
+  /** Drops exactly these holds (dead ones, or of nodes that no longer exist); never one taken since. */
+  drop(refs: readonly HoldRef[]): Promise<ReleaseVerdict> {
     return this.cas<ReleaseVerdict>((record) => {
-      const v = forceRelease(record, node);
+      const v = dropHolds(record, refs);
       return v.kind === 'released' ? { write: v.record, result: v } : { result: v };
     });
   }
@@ -187,10 +200,9 @@ export class LeaseLock {
    * another run. Errors while renewing are reported and retried; the TTL gives time to recover.
    */
   async renewLoop(node: string, stop: AbortSignal, onLost: (reason: string) => void): Promise<void> {
-    if (this.opts.ttlMs <= 0) return;
     const every = Math.max(1_000, Math.floor(this.opts.ttlMs / 3));
     while (!stop.aborted) {
-      await nap(this.clock, every, stop);
+      await nap(this.deps.clock, every, stop);
       if (stop.aborted) return;
       try {
         const v = await this.renew(node);
@@ -198,17 +210,17 @@ export class LeaseLock {
           onLost(v.reason);
           return;
         }
-        this.emit({
+        this.deps.emit({
           type: 'lock',
-          at: this.clock.now(),
+          at: this.deps.clock.now(),
           node,
           action: 'renewed',
           holders: [describeHolder(v.holder)],
         });
       } catch (err) {
-        this.emit({
+        this.deps.emit({
           type: 'log',
-          at: this.clock.now(),
+          at: this.deps.clock.now(),
           level: 'warn',
           node,
           message: `lock: renewing failed, will retry: ${errorMessage(err)}`,

@@ -1,294 +1,365 @@
-// The steps of one node, run from where the resume decision says: cordon, drain, reboot, wait for the boot,
-// wait for Ready, uncordon, wait for the workloads, finish. Between steps a stop request is honoured: before
-// the reboot the node is restored; after it, the node's state stays recorded and its lock held for a resume.
+// The steps of one node, one small function each, from where the resume decision says: check the need again,
+// cordon, drain, pass the gates again, trigger (guarded by the boot ID), wait for the boot, wait for Ready,
+// uncordon, wait for the workloads, finish. Each returns the next step or how the node ends. Between steps a
+// stop request is honoured: before the trigger the node is restored; after it, its record stays for a resume.
 // May import: core, ports, app.
 
+import { agentReport } from '../core/agent-report.js';
+import { excludedBy } from '../core/order.js';
 import {
-  POST_TRIGGER_PHASES,
+  PHASES,
   shouldUncordon,
   transition,
-  type NodeRecord,
-  type ResumeDecision,
+  withEvidence,
+  type NeedEvidence,
+  type NodeEvent,
+  type Step,
 } from '../core/machine.js';
-import type { NodeView } from '../core/types.js';
-import type { NodePatch } from '../ports/cluster.js';
+import { KURED_IN_PROGRESS_ANNOTATION, KURED_MOST_RECENT_NEEDED_ANNOTATION } from '../core/keys.js';
 import { drainNode } from './drain.js';
-import {
-  advance,
-  finish,
-  IllegalMoveError,
-  keep,
-  move,
-  persist,
-  startMarks,
-  undo,
-  type NodeCtx,
-} from './node-state.js';
-import { abortNode, stopNode, type Outcome } from './node-endings.js';
-import { errorMessage } from './util.js';
+import { startGate } from './gates.js';
+import { IllegalMoveError, LockLostError, type NodeCtx, type NodeHandle } from './node-write.js';
+import { errorMessage, iso, nap } from './util.js';
 import { NodeFollower, waitForBoot, waitForHealthy, waitForReady } from './waits.js';
 
-const STEPS = [
-  'cordon',
-  'drain',
-  'reboot',
-  'wait-boot',
-  'wait-ready',
-  'uncordon',
-  'wait-healthy',
-  'finish',
-] as const;
-type Step = (typeof STEPS)[number];
+export interface Outcome {
+  readonly outcome: 'rebooted' | 'failed' | 'pending' | 'skipped';
+  readonly reason: string;
+  readonly stopRun: boolean;
+}
 
-function firstStep(decision: ResumeDecision, record: NodeRecord): Step | 'abort' | 'manual' {
-  switch (decision.action) {
-    case 'cordon':
-    case 'drain':
-    case 'reboot':
-      return decision.action;
-    case 'wait-ready':
-      return record.phase === 'rebooting' || record.phase === 'reboot-timeout' ? 'wait-boot' : 'wait-ready';
-    case 'wait-healthy':
-      return 'wait-healthy';
-    case 'clean':
-      return 'finish';
-    case 'abort':
-    case 'manual':
-      return decision.action;
+type Next = { readonly next: Step } | { readonly end: Outcome };
+
+/** One node's steps in progress: what they share. */
+export class NodeRun {
+  forced = false;
+  recordons = 0;
+  follower: NodeFollower | undefined;
+  need: NeedEvidence | undefined;
+
+  constructor(
+    readonly ctx: NodeCtx,
+    readonly h: NodeHandle,
+    readonly signal: AbortSignal,
+    readonly resumed: boolean,
+  ) {}
+
+  get name(): string {
+    return this.h.name;
+  }
+
+  now(): number {
+    return this.ctx.deps.serverTime.now();
+  }
+
+  step(s: 'check' | 'cordon' | 'drain' | 'reboot' | 'back' | 'wait' | 'blocked', message?: string): void {
+    this.ctx.deps.emit({
+      type: 'step',
+      at: this.ctx.deps.clock.now(),
+      node: this.name,
+      step: s,
+      ...(message === undefined ? {} : { message }),
+    });
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.ctx.deps.emit({ type: 'log', at: this.ctx.deps.clock.now(), level, node: this.name, message });
+  }
+
+  follow(): NodeFollower {
+    return (this.follower ??= new NodeFollower(this.ctx.deps, this.name));
   }
 }
 
-export async function runSteps(
-  ctx: NodeCtx,
-  name: string,
-  holder: { record: NodeRecord },
-  decision: ResumeDecision,
-  signal: AbortSignal,
-  info: { resumed: boolean; undoBecause?: string | undefined },
-): Promise<Outcome> {
-  const { deps, opts } = ctx;
-  const { cluster, clock, emit } = deps;
-  const now = (): number => clock.now();
-  const step = (s: 'cordon' | 'drain' | 'reboot' | 'back' | 'wait', message?: string): void =>
-    emit({ type: 'step', at: now(), node: name, step: s, ...(message === undefined ? {} : { message }) });
-  const set = (r: NodeRecord): NodeRecord => (holder.record = r);
-  // The node as the last write of the previous step left it (a patch answers with the node), so the step
-  // after it need not read the node again.
-  let written: NodeView | undefined;
-  const go = async (event: Parameters<typeof advance>[3], extra?: NodePatch): Promise<NodeRecord> => {
-    const a = await advance(ctx, name, holder.record, event, extra);
-    written = a.node;
-    return set(a.record);
-  };
-  const failKept = async (event: Parameters<typeof keep>[3], what: string): Promise<Outcome> => ({
-    outcome: 'failed',
-    reason: `${what}; ${await keep(ctx, name, holder.record, event)}`,
-    stopRun: true,
-  });
-  const interrupted = (): Promise<Outcome> => stopNode(ctx, name, holder, signal);
+// ---- endings ---------------------------------------------------------------------------------------------
 
-  const start = firstStep(decision, holder.record);
-  if (start === 'manual') return failKept(undefined, decision.reason);
-  if (start === 'abort') return abortNode(ctx, name, holder, decision, info.undoBecause);
-
-  let forced = false;
-  // One watch of the node for the boot wait and the Ready wait after it.
-  let follower: NodeFollower | undefined;
-  const follow = (): NodeFollower => (follower ??= new NodeFollower(deps, name));
+/** Releases our slot; a hold already gone is said, not thrown. */
+export async function releaseSlot(r: NodeRun): Promise<string> {
   try {
-    for (const s of STEPS.slice(STEPS.indexOf(start))) {
-      if (signal.aborted && s !== 'finish') return interrupted();
-      const before = written;
-      written = undefined;
-      switch (s) {
-        case 'cordon': {
-          // Cordon, the record and (on first touch) the start marks in one patch: never cordoned without a record.
-          const marks = holder.record.phase === 'locked' ? startMarks(ctx) : { annotations: {}, labels: {} };
-          await go(
-            { type: 'cordoned' },
-            { unschedulable: true, annotations: marks.annotations, labels: marks.labels },
-          );
-          step('cordon', holder.record.wasUnschedulable ? 'already cordoned' : 'cordoned');
-          break;
-        }
-        case 'drain': {
-          step('drain');
-          const d = await drainNode(deps, name, opts.drain, signal);
-          if (d.ok) {
-            await go({ type: 'drained', workloads: d.workloads, pdbs: d.pdbs });
-            break;
-          }
-          if (d.aborted) return interrupted();
-          await go({ type: 'drain-failed', message: d.message });
-          if (opts.forceReboot) {
-            emit({
-              type: 'log',
-              at: now(),
-              level: 'warn',
-              node: name,
-              message: `drain failed: ${d.message}; --force-reboot: rebooting anyway`,
-            });
-            forced = true;
-            break;
-          }
-          const r = holder.record;
-          await go({ type: 'abandon', message: d.message });
-          return {
-            outcome: 'failed',
-            reason: `drain failed: ${d.message}; ${await undo(ctx, name, r)}; stopping the run`,
-            stopRun: true,
-          };
-        }
-        case 'reboot': {
-          const current = before ?? (await cluster.getNode(name));
-          if (
-            POST_TRIGGER_PHASES.has(holder.record.phase) &&
-            current.bootID === holder.record.bootID &&
-            current.ready !== 'True'
-          ) {
-            // Resumed after our trigger, and the node is down since: a new reboot pod cannot start on a node
-            // that is not Ready, so wait for the boot (bounded by --reboot-timeout) instead of triggering again.
-            step(
-              'reboot',
-              `not Ready since the earlier trigger (Ready=${current.ready}); waiting for the boot`,
-            );
-            break;
-          }
-          const t = transition(
-            holder.record,
-            { type: 'reboot-requested', currentBootID: current.bootID, force: forced || opts.forceReboot },
-            now(),
-          );
-          if (!t.ok) {
-            if (current.bootID === holder.record.bootID) throw new IllegalMoveError(t.error);
-            const r = holder.record;
-            await go({ type: 'abandon', message: 'rebooted on its own' });
-            return {
-              outcome: 'skipped',
-              reason: `the node rebooted on its own before the trigger: ${await undo(ctx, name, r)}`,
-              stopRun: false,
-            };
-          }
-          await persist(ctx, name, set(t.record));
-          step('reboot', `rebooting (boot ID ${t.record.bootID})`);
-          try {
-            await deps.rebooter.reboot(name, t.record.bootID, signal);
-          } catch (err) {
-            if (signal.aborted) return interrupted();
-            await deps.rebooter.cleanup(name).catch(() => undefined);
-            return failKept(
-              { type: 'reboot-timeout', message: errorMessage(err) },
-              `reboot trigger failed: ${errorMessage(err)}`,
-            );
-          }
-          emit({ type: 'reboot-progress', at: now(), node: name, stage: 'triggered', elapsedMs: 0 });
-          break;
-        }
-        case 'wait-boot': {
-          const since = holder.record.rebootRequestedAt ?? now();
-          const w = await waitForBoot(
-            deps,
-            name,
-            holder.record.bootID,
-            opts.rebootTimeoutMs,
-            signal,
-            () =>
-              emit({
-                type: 'reboot-progress',
-                at: now(),
-                node: name,
-                stage: 'down',
-                elapsedMs: now() - since,
-              }),
-            follow(),
-          );
-          if (!w.ok) {
-            if (w.aborted) return interrupted();
-            await deps.rebooter.cleanup(name).catch(() => undefined);
-            return failKept({ type: 'reboot-timeout', message: w.reason }, `did not reboot: ${w.reason}`);
-          }
-          await deps.rebooter.cleanup(name).catch((err: unknown) =>
-            emit({
-              type: 'log',
-              at: now(),
-              level: 'warn',
-              node: name,
-              message: `helper pod cleanup failed: ${errorMessage(err)}`,
-            }),
-          );
-          await go({ type: 'boot-seen', bootID: w.node.bootID });
-          emit({ type: 'reboot-progress', at: now(), node: name, stage: 'up', elapsedMs: now() - since });
-          step('back', `new boot ID ${w.node.bootID}; waiting for a stable Ready`);
-          break;
-        }
-        case 'wait-ready': {
-          const w = await waitForReady(
-            deps,
-            name,
-            holder.record.bootID,
-            opts.readyStableMs,
-            opts.readyTimeoutMs,
-            signal,
-            follow(),
-          );
-          follower?.close();
-          follower = undefined;
-          if (!w.ok) {
-            if (w.aborted) return interrupted();
-            return failKept({ type: 'ready-timeout', message: w.reason }, `rebooted but ${w.reason}`);
-          }
-          const since = holder.record.rebootRequestedAt ?? now();
-          emit({ type: 'reboot-progress', at: now(), node: name, stage: 'ready', elapsedMs: now() - since });
-          break;
-        }
-        case 'uncordon': {
-          // Uncordon (only if we cordoned), the post-reboot labels and the record in one patch.
-          const u = shouldUncordon(holder.record);
-          await go(
-            { type: 'uncordoned' },
-            { ...(u.ok ? { unschedulable: false } : {}), labels: { ...opts.postRebootNodeLabels } },
-          );
-          step('back', u.ok ? 'uncordoned' : `left cordoned: ${u.reason}`);
-          break;
-        }
-        case 'wait-healthy': {
-          const { workloads = [], pdbs = [] } = holder.record;
-          if (workloads.length > 0 || pdbs.length > 0) {
-            let last = '';
-            const h = await waitForHealthy(
-              deps,
-              workloads,
-              pdbs,
-              opts.healthTimeoutMs,
-              opts.healthPollMs,
-              signal,
-              (p) => {
-                const text = p.join('; ');
-                if (text !== last) step('wait', `waiting for the cluster to be healthy: ${(last = text)}`);
-              },
-            );
-            if (!h.ok) {
-              if (h.aborted) return interrupted();
-              return failKept({ type: 'health-timeout', message: h.reason }, `cluster ${h.reason}`);
-            }
-          }
-          // Not written: a resume from 'uncordoned' checks the health again, which costs less than a write.
-          set(move(ctx, holder.record, { type: 'healthy' }));
-          break;
-        }
-        case 'finish': {
-          const what = await finish(ctx, name, start !== 'finish');
-          const how = info.resumed ? 'resumed and finished; ' : '';
-          return {
-            outcome: 'rebooted',
-            reason: `${how}new boot ID ${holder.record.newBootID ?? '?'}; ${what}`,
-            stopRun: false,
-          };
-        }
+    const v = await r.ctx.lock.release(r.name);
+    if (v.kind === 'not-held') return 'lock was no longer held';
+    r.ctx.deps.emit({ type: 'lock', at: r.ctx.deps.clock.now(), node: r.name, action: 'released', holders: [] });
+    return 'lock released';
+  } catch (err) {
+    return `lock not released (${errorMessage(err)}); it expires`;
+  }
+}
+
+/** Undo before any trigger: uncordon only what this tool cordoned, clear the record (one write), release. */
+export async function undo(r: NodeRun, outcome: Outcome['outcome'], why: string, stopRun = false): Promise<Next> {
+  const rec = r.h.record;
+  if (PHASES[rec.phase].triggered) throw new IllegalMoveError(`cannot undo ${rec.phase}: a reboot may be on its way`);
+  const cordonedByUs = rec.phase !== 'locked';
+  const u = shouldUncordon(rec);
+  const uncordon = cordonedByUs && u.ok;
+  await r.h.write(() => ({ record: null, extra: uncordon ? { unschedulable: false } : {} }));
+  const what = !cordonedByUs ? 'not touched' : uncordon ? 'uncordoned' : `left cordoned (${u.reason})`;
+  if (cordonedByUs) r.step('cordon', what);
+  return { end: { outcome, reason: `${why}: ${what}, ${await releaseSlot(r)}`, stopRun } };
+}
+
+/** A failure after the trigger, or one a person must see: record it and stop the run. The record counts. */
+export async function keep(r: NodeRun, event: NodeEvent | undefined, what: string): Promise<Next> {
+  try {
+    if (event !== undefined) {
+      const t = transition(r.h.record, event, r.now());
+      if (t.ok) await r.h.write(() => ({ record: t.record }));
+    }
+  } catch (err) {
+    if (err instanceof LockLostError) throw err;
+    r.log('error', `could not record the failure: ${errorMessage(err)}`);
+  }
+  const released = await releaseSlot(r);
+  return {
+    end: {
+      outcome: 'failed',
+      reason: `${what}; it stays cordoned, recorded as ${r.h.record.phase}, and counts against --concurrency (${released}); run again once it is fixed to finish it`,
+      stopRun: true,
+    },
+  };
+}
+
+/** A stop request: before the trigger, restore the node; after it, leave the record for a resume. */
+export async function stopped(r: NodeRun): Promise<Next> {
+  if (r.signal.reason instanceof LockLostError) throw r.signal.reason;
+  const rec = r.h.record;
+  if (!PHASES[rec.phase].triggered) return undo(r, 'pending', 'stopped before the reboot', true);
+  return {
+    end: {
+      outcome: 'pending',
+      reason: `stopped at ${rec.phase}; run again to finish this node (${await releaseSlot(r)})`,
+      stopRun: true,
+    },
+  };
+}
+
+// ---- steps -----------------------------------------------------------------------------------------------
+
+/** The need, seen by this run after taking its slot, with the exclusion label and the node as read now. */
+async function check(r: NodeRun): Promise<Next> {
+  const node = await r.h.refresh();
+  const excluded = excludedBy(node);
+  if (excluded !== undefined) return undo(r, 'skipped', excluded);
+  if (r.h.record.phase !== 'locked' && node.bootID !== r.h.record.bootID)
+    return undo(r, 'skipped', `rebooted on its own since it was recorded (boot ID ${node.bootID})`);
+  const { sentinel } = r.ctx.deps;
+  let result;
+  try {
+    result = agentReport(node, r.now()) ?? (await sentinel.check(r.name, r.signal));
+  } catch (err) {
+    result = { kind: 'unknown' as const, error: errorMessage(err), source: 'probe' as const };
+  }
+  r.ctx.deps.emit({ type: 'probe', at: r.ctx.deps.clock.now(), node: r.name, result });
+  if (r.signal.aborted) return stopped(r);
+  if (result.kind === 'not-required') return undo(r, 'skipped', 'no reboot required any more');
+  if (result.kind === 'unknown')
+    return undo(r, 'skipped', `could not check it again after taking the lock (${result.error}); not rebooting`);
+  r.need = { source: result.source, reason: result.reason, at: r.now() };
+  r.step('check', `reboot required: ${result.reason}`);
+  return { next: 'cordon' };
+}
+
+async function cordon(r: NodeRun): Promise<Next> {
+  const first = r.h.record.phase === 'locked';
+  const marks = first ? startMarks(r) : { annotations: {}, labels: {} };
+  await r.h.write((node, record) => {
+    const evident = r.need ? withEvidence(record, r.need) : record;
+    const next = transition(evident, { type: 'cordoned', wasUnschedulable: node.unschedulable, bootID: node.bootID }, r.now());
+    if (!next.ok) throw new IllegalMoveError(next.error);
+    return { record: next.record, extra: { unschedulable: true, ...marks } };
+  });
+  r.step('cordon', r.h.record.wasUnschedulable ? 'already cordoned' : 'cordoned');
+  return { next: 'drain' };
+}
+
+function startMarks(r: NodeRun): { annotations: Record<string, string>; labels: Record<string, string> } {
+  const now = iso(r.now());
+  return {
+    annotations: r.ctx.opts.annotateNodes
+      ? { [KURED_IN_PROGRESS_ANNOTATION]: now, [KURED_MOST_RECENT_NEEDED_ANNOTATION]: now }
+      : {},
+    labels: { ...r.ctx.opts.preRebootNodeLabels },
+  };
+}
+
+async function drain(r: NodeRun): Promise<Next> {
+  r.step('drain');
+  const d = await drainNode(r.ctx.deps, r.name, r.ctx.opts.drain, r.signal);
+  if (d.ok) {
+    await r.h.advance(() => ({ type: 'drained', workloads: d.workloads, pdbs: d.pdbs }));
+    return { next: 'gate' };
+  }
+  if (d.aborted) return stopped(r);
+  const triggered = PHASES[r.h.record.phase].triggered;
+  await r.h.advance(() => ({ type: 'drain-failed', message: d.message }));
+  if (r.ctx.opts.forceReboot) {
+    r.log('warn', `drain failed: ${d.message}; --force-reboot: rebooting anyway`);
+    r.forced = true;
+    return { next: 'gate' };
+  }
+  if (triggered) return keep(r, undefined, `drain failed again: ${d.message}`);
+  const n = await undo(r, 'failed', `drain failed: ${d.message}`, true);
+  return 'end' in n ? { end: { ...n.end, reason: `${n.end.reason}; stopping the run` } } : n;
+}
+
+/** The gates again, just before the trigger (a drain can take long), and the node still cordoned as we left it. */
+async function gate(r: NodeRun): Promise<Next> {
+  const closed = await startGate(r.ctx.deps, r.name, r.signal);
+  if (r.signal.aborted) return stopped(r);
+  if (closed !== undefined) {
+    if (!PHASES[r.h.record.phase].triggered) return undo(r, 'pending', `not rebooted: ${closed.reason}`);
+    return {
+      end: {
+        outcome: 'pending',
+        reason: `${closed.reason}; left as recorded (${r.h.record.phase}) until the gates open (${await releaseSlot(r)})`,
+        stopRun: false,
+      },
+    };
+  }
+  const node = await r.h.refresh();
+  if (!node.unschedulable) {
+    // Someone uncordoned it while it drained: pods may have come. Cordon and drain again, a bounded number of times.
+    if (++r.recordons > 2) return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
+    r.log('warn', 'uncordoned by someone else during the drain: cordoning and draining again');
+    return { next: 'cordon' };
+  }
+  return { next: 'trigger' };
+}
+
+async function trigger(r: NodeRun): Promise<Next> {
+  const { deps, opts } = r.ctx;
+  // The trigger's record is a compare-and-swap on the node as the gate read it: still ours, cordoned, same boot.
+  await r.h.write((node, record) => {
+    if (!node.unschedulable) throw new IllegalMoveError('the node was uncordoned just before the trigger');
+    const t = transition(record, { type: 'reboot-requested', currentBootID: node.bootID, force: r.forced || opts.forceReboot }, r.now());
+    if (!t.ok) throw new IllegalMoveError(t.error);
+    return { record: t.record };
+  });
+  r.step('reboot', `rebooting (boot ID ${r.h.record.bootID})`);
+  try {
+    await deps.rebooter.reboot(r.name, r.h.record.bootID, r.signal);
+  } catch (err) {
+    if (r.signal.aborted) return stopped(r);
+    await deps.rebooter.cleanup(r.name).catch(() => undefined);
+    return keep(r, { type: 'reboot-timeout', message: errorMessage(err) }, `reboot trigger failed: ${errorMessage(err)}`);
+  }
+  deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'triggered', elapsedMs: 0 });
+  return { next: 'wait-boot' };
+}
+
+async function waitBoot(r: NodeRun): Promise<Next> {
+  const { deps, opts } = r.ctx;
+  const since = deps.clock.now();
+  const w = await waitForBoot(
+    deps,
+    r.name,
+    r.h.record.bootID,
+    opts.rebootTimeoutMs,
+    r.signal,
+    () => deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'down', elapsedMs: deps.clock.now() - since }),
+    r.follow(),
+  );
+  if (!w.ok) {
+    if (w.aborted) return stopped(r);
+    await deps.rebooter.cleanup(r.name).catch(() => undefined);
+    return keep(r, { type: 'reboot-timeout', message: w.reason }, `did not reboot: ${w.reason}`);
+  }
+  await deps.rebooter.cleanup(r.name).catch((err: unknown) => r.log('warn', `helper pod cleanup failed: ${errorMessage(err)}`));
+  await r.h.write((node, record) => {
+    const t = transition(record, { type: 'boot-seen', bootID: node.bootID === record.bootID ? w.node.bootID : node.bootID }, r.now());
+    if (!t.ok) throw new IllegalMoveError(t.error);
+    return { record: t.record };
+  });
+  deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'up', elapsedMs: deps.clock.now() - since });
+  r.step('back', `new boot ID ${r.h.record.newBootID ?? w.node.bootID}; waiting for a stable Ready`);
+  return { next: 'wait-ready' };
+}
+
+async function waitReady(r: NodeRun): Promise<Next> {
+  const { deps, opts } = r.ctx;
+  const w = await waitForReady(deps, r.name, r.h.record.bootID, opts.readyStableMs, opts.readyTimeoutMs, r.signal, r.follow());
+  r.follower?.close();
+  r.follower = undefined;
+  if (!w.ok) {
+    if (w.aborted) return stopped(r);
+    return keep(r, { type: 'ready-timeout', message: w.reason }, `rebooted but ${w.reason}`);
+  }
+  deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'ready', elapsedMs: 0 });
+  return { next: 'uncordon' };
+}
+
+async function uncordon(r: NodeRun): Promise<Next> {
+  const u = shouldUncordon(r.h.record);
+  await r.h.advance(
+    () => ({ type: 'uncordoned' }),
+    () => ({ ...(u.ok ? { unschedulable: false } : {}), labels: { ...r.ctx.opts.postRebootNodeLabels } }),
+  );
+  r.step('back', u.ok ? 'uncordoned' : `left cordoned: ${u.reason}`);
+  return { next: 'wait-healthy' };
+}
+
+async function waitHealthy(r: NodeRun): Promise<Next> {
+  const { deps, opts } = r.ctx;
+  const { workloads = [], pdbs = [] } = r.h.record;
+  if (workloads.length > 0 || pdbs.length > 0) {
+    let last = '';
+    const h = await waitForHealthy(deps, workloads, pdbs, opts.healthTimeoutMs, opts.healthPollMs, r.signal, (p) => {
+      const text = p.join('; ');
+      if (text !== last) r.step('wait', `waiting for the cluster to be healthy: ${(last = text)}`);
+    });
+    if (!h.ok) {
+      if (h.aborted) return stopped(r);
+      return keep(r, { type: 'health-timeout', message: h.reason }, `cluster ${h.reason}`);
+    }
+  }
+  return { next: 'finish' };
+}
+
+async function finish(r: NodeRun): Promise<Next> {
+  const { opts, deps } = r.ctx;
+  if (r.resumed === false && opts.lockReleaseDelayMs > 0) {
+    r.log('info', `waiting ${Math.round(opts.lockReleaseDelayMs / 1000)}s before releasing the lock`);
+    await nap(deps.clock, opts.lockReleaseDelayMs, opts.signal);
+  }
+  const newBoot = r.h.record.newBootID ?? '?';
+  await r.h.write(() => ({ record: null }));
+  const released = await releaseSlot(r);
+  return {
+    end: {
+      outcome: 'rebooted',
+      reason: `${r.resumed ? 'resumed and finished; ' : ''}new boot ID ${newBoot}; ${released}`,
+      stopRun: false,
+    },
+  };
+}
+
+const RUN: Readonly<Record<Step, (r: NodeRun) => Promise<Next>>> = {
+  check,
+  cordon,
+  drain,
+  gate,
+  trigger,
+  'wait-boot': waitBoot,
+  'wait-ready': waitReady,
+  uncordon,
+  'wait-healthy': waitHealthy,
+  finish,
+};
+
+/** Runs the steps from `start` until one ends the node. */
+export async function runSteps(r: NodeRun, start: Step): Promise<Outcome> {
+  let s: Step = start;
+  try {
+    for (;;) {
+      if (r.signal.aborted && s !== 'finish') {
+        const n = await stopped(r);
+        if ('end' in n) return n.end;
       }
+      const n = await RUN[s](r);
+      if ('end' in n) return n.end;
+      s = n.next;
     }
   } finally {
-    follower?.close();
+    r.follower?.close();
   }
-  throw new Error('unreachable: no finish step');
 }

@@ -5,15 +5,15 @@
 
 import { ExitCode } from '../core/errors.js';
 import { STATE_ANNOTATION } from '../core/keys.js';
-import { decideAcquire, describeHolder, parseLockRecord, type LockRecord } from '../core/lock.js';
+import { decideAcquire, describeHolder, type LockRecord } from '../core/lock.js';
 import { planDrain, podKey, type DrainErrorGroup } from '../core/filters.js';
 import { parseNodeRecord, resumeDecision, type ResumeDecision } from '../core/machine.js';
-import { excludedBy, orderNodes, selectCandidates, type NodeVerdict } from '../core/order.js';
+import type { NodeVerdict } from '../core/order.js';
 import type { WindowState } from '../core/window.js';
 import { pdbsFor } from './drain.js';
-import { checkBlockers, checkForeignLock, probeNodes, type ForeignLockVerdict } from './gates.js';
+import { checkBlockers, type ForeignLockVerdict } from './gates.js';
+import { leaseLockFor, survey } from './survey.js';
 import type { RunDeps, RunOptions, RunResult } from './types.js';
-import { errorMessage } from './util.js';
 
 export interface PlanPdb {
   readonly pdb: string;
@@ -67,41 +67,28 @@ export async function planRun(
   deps: RunDeps,
   opts: RunOptions,
 ): Promise<{ report: PlanReport; result: RunResult }> {
-  const { cluster, clock, emit } = deps;
-  const now = clock.now();
-  const window = deps.windowState(now);
-  const nodes = await cluster.listNodes(opts.nodeSelector);
-  let lockRecord: LockRecord | undefined;
-  let lockError: string | undefined;
-  try {
-    const parsed = parseLockRecord((await deps.lease.read())?.record, opts.concurrency);
-    if (parsed.ok) lockRecord = parsed.record;
-    else lockError = parsed.error;
-  } catch (err) {
-    lockError = errorMessage(err);
-  }
-  const foreignLock = await checkForeignLock(deps);
-  const inProgress = nodes.filter((n) => n.annotations[STATE_ANNOTATION] !== undefined);
-  const inProgressNames = new Set(inProgress.map((n) => n.name));
-  const rest = nodes.filter((n) => !inProgressNames.has(n.name));
-  const probes = await probeNodes(
-    deps,
-    rest.filter((n) => excludedBy(n) === undefined),
-    opts.probeConcurrency,
-    opts.signal,
-  );
-  const sel = selectCandidates(rest, probes, { order: opts.order });
+  const { cluster, emit } = deps;
+  const lockView = leaseLockFor(deps, opts, opts.runId ?? 'plan');
+  const s = await survey(deps, lockView, {
+    ...(opts.nodeSelector === undefined ? {} : { nodeSelector: opts.nodeSelector }),
+    probeConcurrency: opts.probeConcurrency,
+    probe: 'rest',
+    order: opts.order,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const now = s.at;
+  const window = s.window;
+  const lockRecord: LockRecord | undefined = s.lock.ok ? s.lock.record : undefined;
+  const lockError: string | undefined = s.lock.ok ? undefined : s.lock.error;
+  const foreignLock = s.foreignLock;
+  const sel = { candidates: s.candidates, others: s.others };
   const ordered = [
-    ...orderNodes(inProgress).map((node) => ({
-      node,
-      resumed: true,
-      why: 'in progress from an earlier run',
-    })),
-    ...sel.candidates.map((c) => ({ node: c.node, resumed: false, why: c.reason })),
+    ...s.recorded.map((r) => ({ node: r.node, resumed: true, why: r.busy ?? 'in progress from an earlier run', busy: r.busy })),
+    ...sel.candidates.map((c) => ({ node: c.node, resumed: false, why: c.reason, busy: undefined })),
   ];
   const pdbList = ordered.length > 0 ? await cluster.listPdbs() : [];
   const planned: PlanNode[] = [];
-  for (const [i, { node, resumed, why }] of ordered.entries()) {
+  for (const [i, { node, resumed, why, busy }] of ordered.entries()) {
     const pods = (await cluster.listPodsOnNode(node.name, opts.drain.podSelector)).items;
     const d = planDrain(pods, opts.drain, now);
     const byPdb = new Map<string, { allowed: number; pods: string[] }>();
@@ -126,22 +113,21 @@ export async function planRun(
             : `allows all ${e.pods.length} now (disruptionsAllowed ${e.allowed})`,
     }));
     let lock = lockError !== undefined ? `unreadable: ${lockError}` : 'free';
-    if (lockRecord !== undefined) {
-      // Our own nodes take turns (--concurrency); only other runs' holds can make a node wait.
+    if (busy !== undefined) lock = `waits: ${busy}`;
+    else if (lockRecord !== undefined) {
       const v = decideAcquire(
         lockRecord,
         {
           node: node.name,
           owner: opts.owner,
           runId: opts.runId ?? 'plan',
+          proc: lockView.proc,
           maxHolders: opts.concurrency,
           ttlMs: opts.lockTtlMs,
-          wasUnschedulable: node.unschedulable,
-          bootID: node.bootID,
           maxPerZone: opts.maxPerZone,
           ...(node.zone === undefined ? {} : { zone: node.zone }),
         },
-        now,
+        { now, liveness: lockView.liveness, inProgress: s.inProgress },
       );
       lock = v.kind === 'full' ? `waits: ${v.reason}` : v.reason;
     }
@@ -178,7 +164,7 @@ export async function planRun(
       at: now,
       level: 'info',
       node: node.name,
-      message: `would ${resume ? `resume (${resume.action})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
+      message: `would ${resume ? `resume (${resume.start})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
     });
   }
   const others = sel.others.map((o) => ({ name: o.node.name, verdict: o.verdict, reason: o.reason }));

@@ -1,25 +1,27 @@
-// runOnce(): the whole process once. Check the lock and kured's lock, collect helper-pod leftovers, resume
-// nodes an earlier run left in progress, check the sentinels (bounded parallel), then take the candidates in
-// order, N at a time and at most M per zone, each behind the window and blocker gates; stop at the first
-// failure. Returns the exit code and what happened; emits events and never prints.
+// runOnce(): the whole process once. The shared start-up (app/survey.ts) lists the nodes, the records, the Lease
+// and kured's lock and checks the sentinels; then nodes with an orphaned record are resumed and the candidates
+// taken in order, N at a time and at most M per zone, each behind the window and blocker gates; the first
+// failure stops the run. Returns the exit code and what happened; emits events and never prints.
 // May import: core, ports, app.
 
 import { randomUUID } from 'node:crypto';
 import { ExitCode, formatErrorInline, RebootDaemonError } from '../core/errors.js';
-import { STATE_ANNOTATION } from '../core/keys.js';
-import { describeHolder } from '../core/lock.js';
-import { parseNodeRecord, type ParsedNodeRecord } from '../core/machine.js';
-import { excludedBy, orderNodes, pickNext, selectCandidates } from '../core/order.js';
+import { describeHolder, holdState, type LockHolder } from '../core/lock.js';
+import { fenceDeadHold } from './claim.js';
+import { pickNext } from '../core/order.js';
 import { parseSelector } from '../core/selector.js';
 import type { NodeView } from '../core/types.js';
-import { checkForeignLock, probeNodes, startGate } from './gates.js';
-import { LeaseLock } from './lock.js';
-import type { NodeCtx } from './node-state.js';
+import { startGate } from './gates.js';
+import type { NodeCtx } from './node-write.js';
 import { planRun } from './plan.js';
 import { rebootNode, type NodeOutcome, type NodeWork } from './reboot-node.js';
 import { early, summarize } from './result.js';
+import { leaseLockFor, survey } from './survey.js';
 import type { RunDeps, RunOptions, RunResult } from './types.js';
 import { errorMessage } from './util.js';
+
+/** A local clock this far from the API server's is reported: times are taken from the server, never from it. */
+export const SKEW_WARNING_MS = 30_000;
 
 export function newRunId(): string {
   return randomUUID().slice(0, 8);
@@ -47,17 +49,56 @@ export function validateSelectors(opts: Pick<RunOptions, 'nodeSelector' | 'drain
   if (opts.drain.podSelector !== undefined) parseSelector(opts.drain.podSelector, '--drain-pod-selector');
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { code?: unknown; statusCode?: unknown } | undefined;
-  return e?.code === 404 || e?.statusCode === 404;
+/**
+ * Drops the holds that hold nothing any more: of nodes that no longer exist (kured's "lock held by a deleted
+ * node"), and of dead runs, once their node is fenced. A record such a run left still counts on its node.
+ */
+async function sweepHolds(ctx: NodeCtx, holders: readonly LockHolder[], known: ReadonlyMap<string, NodeView>): Promise<void> {
+  const { emit, clock } = ctx.deps;
+  const now = ctx.lock.now();
+  const drop = new Map<string, { node: string; runId: string }>();
+  for (const h of holders) {
+    const state = holdState(h, now, ctx.lock.liveness);
+    if (state.live || h.runId === ctx.runId) continue;
+    try {
+      const node = await fenceDeadHold(ctx, h, known.get(h.node));
+      drop.set(h.node, { node: h.node, runId: h.runId });
+      emit({
+        type: 'log',
+        at: clock.now(),
+        level: 'warn',
+        node: h.node,
+        message: `dropping the hold of ${describeHolder(h)}: ${node === undefined ? 'the node no longer exists' : state.why}`,
+      });
+    } catch (err) {
+      emit({ type: 'log', at: clock.now(), level: 'warn', node: h.node, message: `could not fence ${h.node}: ${errorMessage(err)}` });
+    }
+  }
+  for (const h of holders) {
+    if (drop.has(h.node) || !holdState(h, now, ctx.lock.liveness).live || known.has(h.node)) continue;
+    try {
+      await ctx.deps.cluster.getNode(h.node);
+    } catch (err) {
+      const e = err as { code?: unknown; statusCode?: unknown };
+      if (e.code !== 404 && e.statusCode !== 404) continue;
+      drop.set(h.node, { node: h.node, runId: h.runId });
+      emit({ type: 'log', at: clock.now(), level: 'warn', node: h.node, message: `dropping ${describeHolder(h)}: the node no longer exists` });
+    }
+  }
+  if (drop.size > 0) await ctx.lock.drop([...drop.values()]);
 }
 
-/** Needs the window and blocker gates: it would cordon, drain or reboot. */
-function needsGate(parsed: ParsedNodeRecord, forceReboot: boolean): boolean {
-  if (parsed.kind === 'none') return true;
-  if (parsed.kind === 'unreadable') return false;
-  const p = parsed.record.phase;
-  return p === 'locked' || p === 'cordoned' || p === 'drained' || (p === 'drain-failed' && forceReboot);
+/** Says so when the local clock is far from the API server's (nothing is decided on the local clock). */
+export function reportSkew(deps: RunDeps): void {
+  const skew = deps.serverTime.skewMs();
+  if (skew === undefined || Math.abs(skew) < SKEW_WARNING_MS) return;
+  const how = skew > 0 ? 'ahead of' : 'behind';
+  deps.emit({
+    type: 'log',
+    at: deps.clock.now(),
+    level: 'warn',
+    message: `this machine's clock is ${Math.round(Math.abs(skew) / 1000)}s ${how} the API server's; the lock, the records and the window go by the server's clock`,
+  });
 }
 
 interface QueueItem {
@@ -67,100 +108,56 @@ interface QueueItem {
 
 async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<RunResult> {
   const { cluster, clock, emit } = deps;
-  const nodes = await cluster.listNodes(opts.nodeSelector);
-  const lock = new LeaseLock(
-    deps.lease,
-    clock,
-    {
-      owner: opts.owner,
-      runId,
-      maxHolders: opts.concurrency,
-      ttlMs: opts.lockTtlMs,
-      maxPerZone: opts.maxPerZone,
-      ...(deps.self ? { self: deps.self } : {}),
-    },
-    emit,
-  );
+  const lock = leaseLockFor(deps, opts, runId);
   const ctx: NodeCtx = { deps, opts, runId, lock };
-  const read = await lock.read();
-  if (!read.ok) {
-    emit({ type: 'blocked', at: clock.now(), reasons: [`lock unreadable, not rebooting: ${read.error}`] });
-    return early(ExitCode.Pending, `lock unreadable, not rebooting: ${read.error}`);
+  const s = await survey(deps, lock, {
+    ...(opts.nodeSelector === undefined ? {} : { nodeSelector: opts.nodeSelector }),
+    probeConcurrency: opts.probeConcurrency,
+    probe: 'rest',
+    order: opts.order,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  reportSkew(deps);
+  if (!s.lock.ok) {
+    emit({ type: 'blocked', at: clock.now(), reasons: [`lock unreadable, not rebooting: ${s.lock.error}`] });
+    return early(ExitCode.Pending, `lock unreadable, not rebooting: ${s.lock.error}`);
   }
-  const foreign = await checkForeignLock(deps);
-  if (!foreign.free) {
-    emit({ type: 'blocked', at: clock.now(), reasons: [foreign.reason] });
-    return early(ExitCode.Pending, `not starting: ${foreign.reason}`);
+  if (!s.foreignLock.free) {
+    emit({ type: 'blocked', at: clock.now(), reasons: [s.foreignLock.reason] });
+    return early(ExitCode.Pending, `not starting: ${s.foreignLock.reason}`);
   }
-  emit({ type: 'window', at: clock.now(), window: deps.windowState(clock.now()) });
+  emit({ type: 'window', at: clock.now(), window: s.window });
   try {
     const n = await deps.janitor.collectLeftovers();
     if (n > 0)
-      emit({
-        type: 'log',
-        at: clock.now(),
-        level: 'info',
-        message: `removed ${n} helper pod(s) left by earlier runs`,
-      });
+      emit({ type: 'log', at: clock.now(), level: 'info', message: `removed ${n} helper pod(s) left by earlier runs` });
   } catch (err) {
-    emit({
-      type: 'log',
-      at: clock.now(),
-      level: 'warn',
-      message: `could not collect helper-pod leftovers: ${errorMessage(err)}`,
-    });
+    emit({ type: 'log', at: clock.now(), level: 'warn', message: `could not collect helper-pod leftovers: ${errorMessage(err)}` });
   }
 
-  // Holds on nodes that no longer exist are released: kured's "lock held by a deleted node".
-  const names = new Set(nodes.map((n) => n.name));
-  for (const h of read.record.holders.filter((x) => !names.has(x.node))) {
-    try {
-      await cluster.getNode(h.node);
-    } catch (err) {
-      if (!isNotFound(err)) continue;
-      await lock.forceRelease(h.node);
-      emit({
-        type: 'log',
-        at: clock.now(),
-        level: 'warn',
-        node: h.node,
-        message: `released ${describeHolder(h)}: the node no longer exists`,
-      });
-    }
-  }
+  await sweepHolds(ctx, s.lock.record.holders, new Map(s.nodes.map((n) => [n.name, n])));
 
-  // Nodes an earlier run left in progress: a state annotation, or a hold of ours in the Lease.
-  const ours = new Set(read.record.holders.filter((h) => h.owner === opts.owner).map((h) => h.node));
+  const pending = new Map<string, string>();
   const resumed: QueueItem[] = [];
-  for (const node of orderNodes(
-    nodes.filter((n) => n.annotations[STATE_ANNOTATION] !== undefined || ours.has(n.name)),
-  )) {
-    const parsed = parseNodeRecord(node.annotations[STATE_ANNOTATION]);
-    resumed.push({ node, work: { node, parsed, reason: 'in progress from an earlier run' } });
+  for (const r of s.recorded) {
+    if (r.busy !== undefined) {
+      pending.set(r.node.name, r.busy);
+      emit({ type: 'step', at: clock.now(), node: r.node.name, step: 'skipped', message: r.busy });
+      continue;
+    }
+    resumed.push({ node: r.node, work: { node: r.node, parsed: r.parsed, reason: 'in progress from an earlier run' } });
   }
-  const resumedNames = new Set(resumed.map((r) => r.node.name));
-  const rest = nodes.filter((n) => !resumedNames.has(n.name));
-  const probes = await probeNodes(
-    deps,
-    rest.filter((n) => excludedBy(n) === undefined),
-    opts.probeConcurrency,
-    opts.signal,
-  );
-  const sel = selectCandidates(rest, probes, { order: opts.order });
-  const unknown = sel.others.filter((o) => o.verdict === 'unknown' && probes.has(o.node.name));
+  const unknown = s.others.filter((o) => o.verdict === 'unknown' && s.probes.has(o.node.name));
   for (const u of unknown)
     emit({ type: 'step', at: clock.now(), node: u.node.name, step: 'skipped', message: u.reason });
   const queue: QueueItem[] = [
     ...resumed,
-    ...sel.candidates.map((c) => ({
-      node: c.node,
-      work: { node: c.node, parsed: { kind: 'none' as const }, reason: c.reason },
-    })),
+    ...s.candidates.map((c) => ({ node: c.node, work: { node: c.node, parsed: { kind: 'none' as const }, reason: c.reason } })),
   ];
   const unknownNames = unknown.map((u) => u.node.name);
   if (queue.length === 0) {
-    const why =
-      unknownNames.length > 0 ? `; could not check ${unknownNames.join(', ')}, not rebooting them` : '';
+    if (pending.size > 0) return summarize([], pending, unknownNames);
+    const why = unknownNames.length > 0 ? `; could not check ${unknownNames.join(', ')}, not rebooting them` : '';
     return {
       ...early(unknownNames.length > 0 ? ExitCode.NodeFailed : ExitCode.Ok, `nothing to do${why}`),
       unknown: unknownNames,
@@ -168,7 +165,6 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
   }
 
   const outcomes: NodeOutcome[] = [];
-  const pending = new Map<string, string>();
   const active = new Map<string, { zone?: string; done: Promise<void> }>();
   let stop: string | undefined;
   let gateClosed: string | undefined;
@@ -179,10 +175,7 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
       await Promise.race([...active.values()].map((a) => a.done));
       continue;
     }
-    const inProgress = [...active.entries()].map(([node, a]) => ({
-      node,
-      ...(a.zone ? { zone: a.zone } : {}),
-    }));
+    const inProgress = [...active.entries()].map(([node, a]) => ({ node, ...(a.zone ? { zone: a.zone } : {}) }));
     const pick = pickNext(queue, { maxPerZone: opts.maxPerZone, inProgress });
     if (!pick.found) {
       await Promise.race([...active.values()].map((a) => a.done));
@@ -191,20 +184,16 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
     queue.splice(pick.index, 1);
     const { node } = pick.item;
     let work = pick.item.work;
-    if (needsGate(work.parsed, opts.forceReboot)) {
-      const gate =
-        gateClosed !== undefined
-          ? { reason: gateClosed, global: true }
-          : await startGate(deps, node.name, opts.signal);
+    if (work.parsed.kind === 'none') {
+      // A fresh node: nothing is written while the gates are closed.
+      const gate = gateClosed !== undefined ? { reason: gateClosed, global: true } : await startGate(deps, node.name, opts.signal);
       if (gate !== undefined) {
         if (gate.global) gateClosed = gate.reason;
-        if (work.parsed.kind === 'ok') work = { ...work, undoBecause: gate.reason };
-        else {
-          pending.set(node.name, gate.reason);
-          emit({ type: 'step', at: clock.now(), node: node.name, step: 'blocked', message: gate.reason });
-          continue;
-        }
+        pending.set(node.name, gate.reason);
+        emit({ type: 'step', at: clock.now(), node: node.name, step: 'blocked', message: gate.reason });
+        continue;
       }
+      work = { ...work, gatePassed: true };
     }
     const done = rebootNode(ctx, work)
       .catch((err: unknown): NodeOutcome => ({

@@ -4,14 +4,14 @@
 // May import: core, ports, app.
 
 import { STATE_ANNOTATION } from '../core/keys.js';
-import { describeHolder, isExpired, parseLockRecord, type LockHolder } from '../core/lock.js';
+import { describeHolder, holdState, type LockHolder } from '../core/lock.js';
 import { parseNodeRecord } from '../core/machine.js';
 import { excludedBy } from '../core/order.js';
 import type { ReadyState, SentinelSource } from '../core/types.js';
 import type { WindowState } from '../core/window.js';
-import { checkBlockers, checkForeignLock, probeNodes, type ForeignLockVerdict } from './gates.js';
+import { checkBlockers, type ForeignLockVerdict } from './gates.js';
+import { leaseLockFor, survey } from './survey.js';
 import type { RunDeps } from './types.js';
-import { errorMessage } from './util.js';
 
 export interface StatusRow {
   readonly name: string;
@@ -52,27 +52,22 @@ export interface StatusOptions {
   readonly signal?: AbortSignal;
 }
 
-type StatusDeps = Pick<
-  RunDeps,
-  'cluster' | 'sentinel' | 'lease' | 'foreignLock' | 'blockers' | 'clock' | 'emit' | 'windowState'
->;
 
-export async function status(deps: StatusDeps, opts: StatusOptions): Promise<StatusReport> {
-  const now = deps.clock.now();
-  const nodes = (await deps.cluster.listNodes(opts.nodeSelector)).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  );
-  let holders: readonly LockHolder[] = [];
-  let lockError: string | undefined;
-  try {
-    const parsed = parseLockRecord((await deps.lease.read())?.record);
-    if (parsed.ok) holders = parsed.record.holders;
-    else lockError = parsed.error;
-  } catch (err) {
-    lockError = errorMessage(err);
-  }
-  const foreignLock = await checkForeignLock(deps);
-  const probes = await probeNodes(deps, nodes, opts.probeConcurrency, opts.signal);
+export async function status(deps: RunDeps, opts: StatusOptions): Promise<StatusReport> {
+  const lockView = leaseLockFor(deps, { owner: 'status', concurrency: 1, lockTtlMs: 1, maxPerZone: 0 }, 'status');
+  const s = await survey(deps, lockView, {
+    ...(opts.nodeSelector === undefined ? {} : { nodeSelector: opts.nodeSelector }),
+    probeConcurrency: opts.probeConcurrency,
+    probe: 'all',
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const now = s.at;
+  const nodes = s.nodes;
+  const holders: readonly LockHolder[] = s.lock.ok ? s.lock.record.holders : [];
+  const lockError = s.lock.ok ? undefined : s.lock.error;
+  const foreignLock = s.foreignLock;
+  const probes = s.probes;
+  const dead = (h: LockHolder): boolean => !holdState(h, now, lockView.liveness).live;
   const rows: StatusRow[] = [];
   for (const node of nodes) {
     const probe = probes.get(node.name);
@@ -106,7 +101,7 @@ export async function status(deps: StatusDeps, opts: StatusOptions): Promise<Sta
       blockedBy,
       ...(holder === undefined
         ? {}
-        : { lockHolder: `${describeHolder(holder)}${isExpired(holder, now) ? ' expired' : ''}` }),
+        : { lockHolder: `${describeHolder(holder)}${dead(holder) ? ' expired' : ''}` }),
       ...(parsed.kind === 'ok'
         ? {
             phase: parsed.record.phase,
@@ -119,10 +114,10 @@ export async function status(deps: StatusDeps, opts: StatusOptions): Promise<Sta
   }
   return {
     at: now,
-    window: deps.windowState(now),
+    window: s.window,
     lock: {
-      holders: holders.filter((h) => !isExpired(h, now)).map(describeHolder),
-      expired: holders.filter((h) => isExpired(h, now)).map(describeHolder),
+      holders: holders.filter((h) => !dead(h)).map(describeHolder),
+      expired: holders.filter(dead).map(describeHolder),
       ...(lockError === undefined ? {} : { error: lockError }),
     },
     foreignLock,

@@ -12,6 +12,7 @@ import type { ClusterPort } from '../ports/cluster.js';
 import type { ForeignLockReader, LeaseStore } from '../ports/lock.js';
 import type { HelperPodJanitor, Rebooter, SentinelChecker } from '../ports/node-exec.js';
 import type { ProcessInfo } from '../ports/process.js';
+import type { ServerTime } from '../ports/server-time.js';
 
 export interface RunDeps {
   readonly cluster: ClusterPort;
@@ -26,8 +27,10 @@ export interface RunDeps {
   readonly emit: EmitFn;
   /** The maintenance window decision at a time; e.g. (now) => windowState(schedule, now, marginMs). */
   readonly windowState: (nowMs: number) => WindowState;
-  /** This process, recorded on Lease holds. Absent: a hold of the same owner is always taken over. */
-  readonly self?: ProcessInfo;
+  /** The API server's clock: every time written to the Lease or a node record, and every expiry, uses it. */
+  readonly serverTime: ServerTime;
+  /** This process, recorded on Lease holds and node records; tells a certainly dead holder from a live one. */
+  readonly process: ProcessInfo;
 }
 
 export interface DrainRunOptions extends DrainFilterOptions {

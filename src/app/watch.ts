@@ -125,7 +125,7 @@ export async function watch(deps: WatchDeps, run: RunOptions, opts: WatchOptions
       last = await runOnce(deps, { ...run, runId: newRunId() });
       if (signal?.aborted) break;
       failures = last.exitCode === ExitCode.NodeFailed ? failures + 1 : 0;
-      const now = clock.now();
+      const now = deps.serverTime.now();
       const w = deps.windowState(now);
       const next = nextPass(last, w, now, failures, opts);
       if (!next.wakeable) emit({ type: 'window', at: now, window: w });
@@ -159,7 +159,7 @@ async function followFeed(
   const { clock, emit } = deps;
   const required = new Map<string, boolean>();
   const onNode = (node: Parameters<Parameters<NodeFeed['follow']>[0]>[0]): void => {
-    const report = agentReport(node, clock.now());
+    const report = agentReport(node, deps.serverTime.now());
     const now = report?.kind === 'required';
     const before = required.get(node.name);
     required.set(node.name, now);

@@ -60,3 +60,11 @@ export function formatErrorInline(err: unknown): string {
   if (err instanceof RebootDaemonError && err.hint) return `${err.message} (hint: ${err.hint})`;
   return formatError(err);
 }
+
+/** A compare-and-swap write found the object changed since it was read (HTTP 409 Conflict): read again. */
+export class ConflictError extends Error {
+  constructor(message = 'the object has been modified; read it again and retry') {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

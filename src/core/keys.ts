@@ -27,3 +27,8 @@ export const AGENT_CHECKED_ANNOTATION = 'reboot-daemon.io/agent-checked-at';
 export const AGENT_PERIOD_ANNOTATION = 'reboot-daemon.io/agent-period';
 /** The node's boot ID when the agent checked: a report from an earlier boot says nothing about this one. */
 export const AGENT_BOOT_ID_ANNOTATION = 'reboot-daemon.io/agent-boot-id';
+/**
+ * Set with our state record and removed with it: lets a run find every node in progress (whoever's, whatever its
+ * own selector) with one label-selected list.
+ */
+export const IN_PROGRESS_LABEL = 'reboot-daemon.io/in-progress';

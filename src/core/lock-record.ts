@@ -1,28 +1,34 @@
-// The lock record stored on the Lease (JSON, RFC3339 times): its holders, parsing that never trusts what it
-// reads (an error means no reboot), and expiry. Decisions over it are in core/lock.ts.
+// The lock record stored on the Lease (JSON, RFC3339 times): slots and nothing more. Each holder says which node
+// holds a slot, for which run and process, and until when (server time). A node's progress and what was there
+// before live on the node (core/node-record.ts); nothing is ever rebuilt from a hold. Parsing never trusts what
+// it reads: an error means no reboot. Decisions over it are in core/lock.ts.
 // May import: nothing.
 
-export const LOCK_RECORD_VERSION = 1;
+export const LOCK_RECORD_VERSION = 2;
+
+/** The process that holds a slot, as ports/process.ts ProcessIdentity records it. */
+export interface HolderProcess {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly bootId?: string;
+  readonly pidNs?: string;
+  readonly startTime?: string;
+}
 
 export interface LockHolder {
   readonly node: string;
-  /** Stable identity of whoever runs the tool (e.g. user@host); the same owner may resume its own holds. */
+  /** Who runs the tool (e.g. user@host), for people reading the record. */
   readonly owner: string;
   /** The run that holds it now. */
   readonly runId: string;
+  readonly proc: HolderProcess;
+  /** Server times (epoch ms). */
   readonly acquiredAt: number;
   readonly renewedAt: number;
-  /** 0 means the hold never expires: kept on purpose after a failure, until a person or a resume clears it. */
+  /** A holder not renewed for this long, on the API server's clock, is dead. */
   readonly ttlMs: number;
-  readonly wasUnschedulable: boolean;
-  /** The boot ID before the reboot. */
-  readonly bootID: string;
-  readonly phase: string;
   readonly zone?: string;
-  /** Where the holding run's process lives (hostname and pid), so a run of the same owner on the same host
-   * can tell a live run from a dead one. Absent in holds written without it. */
-  readonly host?: string;
-  readonly pid?: number;
 }
 
 export interface LockRecord {
@@ -48,35 +54,44 @@ function parseTime(v: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+function parseProc(v: unknown): HolderProcess | undefined {
+  if (!isObj(v)) return undefined;
+  const { id, host, pid, bootId, pidNs, startTime } = v;
+  if (typeof id !== 'string' || id === '' || typeof host !== 'string') return undefined;
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  for (const o of [bootId, pidNs, startTime]) if (o !== undefined && typeof o !== 'string') return undefined;
+  return {
+    id,
+    host,
+    pid,
+    ...(typeof bootId === 'string' ? { bootId } : {}),
+    ...(typeof pidNs === 'string' ? { pidNs } : {}),
+    ...(typeof startTime === 'string' ? { startTime } : {}),
+  };
+}
+
 function parseHolder(v: unknown, i: number): LockHolder | string {
   if (!isObj(v)) return `holder ${i} is not an object`;
-  const { node, owner, runId, ttlMs, wasUnschedulable, bootID, phase, zone, host, pid } = v;
+  const { node, owner, runId, ttlMs, zone } = v;
   const acquiredAt = parseTime(v['acquiredAt']);
   const renewedAt = parseTime(v['renewedAt']);
   if (typeof node !== 'string' || node === '') return `holder ${i} has no node`;
   if (typeof owner !== 'string' || typeof runId !== 'string') return `holder ${node} has no owner or runId`;
   if (acquiredAt === undefined || renewedAt === undefined) return `holder ${node} has bad times`;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0)
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0)
     return `holder ${node} has a bad ttlMs`;
-  if (typeof wasUnschedulable !== 'boolean') return `holder ${node} has no wasUnschedulable`;
-  if (typeof bootID !== 'string' || typeof phase !== 'string') return `holder ${node} has no bootID or phase`;
   if (zone !== undefined && typeof zone !== 'string') return `holder ${node} has a bad zone`;
-  if (host !== undefined && typeof host !== 'string') return `holder ${node} has a bad host`;
-  if (pid !== undefined && (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0))
-    return `holder ${node} has a bad pid`;
+  const proc = parseProc(v['proc']);
+  if (proc === undefined) return `holder ${node} has no readable process`;
   return {
     node,
     owner,
     runId,
+    proc,
     acquiredAt,
     renewedAt,
     ttlMs,
-    wasUnschedulable,
-    bootID,
-    phase,
     ...(zone === undefined ? {} : { zone }),
-    ...(host === undefined ? {} : { host }),
-    ...(pid === undefined ? {} : { pid }),
   };
 }
 
@@ -92,7 +107,10 @@ export function parseLockRecord(text: string | undefined, defaultMaxHolders = 1)
   }
   if (!isObj(raw)) return { ok: false, error: 'lock record is not an object' };
   if (raw['version'] !== LOCK_RECORD_VERSION)
-    return { ok: false, error: `unknown lock record version ${String(raw['version'])}` };
+    return {
+      ok: false,
+      error: `lock record version ${String(raw['version'])} is not ${LOCK_RECORD_VERSION}: written by another version of this tool`,
+    };
   const max = raw['maxHolders'];
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1)
     return { ok: false, error: 'lock record has a bad maxHolders' };
@@ -121,10 +139,17 @@ export function serializeLockRecord(record: LockRecord): string {
   });
 }
 
-export function isExpired(holder: LockHolder, now: number): boolean {
-  return holder.ttlMs > 0 && holder.renewedAt + holder.ttlMs < now;
+/**
+ * Two runners estimate the server's clock each from their own responses (1 s resolution, plus a round trip):
+ * a hold counts as expired only this much after its TTL, so their estimates never disagree on a live hold.
+ */
+export const EXPIRY_MARGIN_MS = 5_000;
+
+/** Expired on the API server's clock: `now` is server time, and so is renewedAt. */
+export function isExpired(holder: Pick<LockHolder, 'renewedAt' | 'ttlMs'>, now: number): boolean {
+  return holder.renewedAt + holder.ttlMs + EXPIRY_MARGIN_MS < now;
 }
 
 export function describeHolder(h: LockHolder): string {
-  return `${h.node} (${h.owner}, ${h.phase}${h.ttlMs === 0 ? ', kept' : ''})`;
+  return `${h.node} (${h.owner}, run ${h.runId})`;
 }

@@ -1,5 +1,7 @@
-// Decisions over the cluster-wide lock record: up to maxHolders nodes in progress at once, each hold with a TTL
-// so a dead holder expires, resumable by the same owner, and aware of zones. Decisions take `now` and return
+// Decisions over the cluster-wide lock record: up to maxHolders nodes in progress at once and at most M per
+// zone, where "in progress" is every live hold AND every node that carries a record past `locked` (whoever's,
+// and whether or not this run selected it). A hold is dead when it expired on the API server's clock, or when
+// its process is certainly gone (ports/process.ts); nothing else. Decisions take the server's `now` and return
 // verdicts with reasons. The record itself (shape, parsing) is in core/lock-record.ts.
 // May import: core/lock-record.
 
@@ -7,41 +9,53 @@ import {
   describeHolder,
   isExpired,
   LOCK_RECORD_VERSION,
+  type HolderProcess,
   type LockHolder,
   type LockRecord,
 } from './lock-record.js';
 
 export * from './lock-record.js';
 
+export type HoldLiveness = 'dead' | 'alive' | 'unknown';
+
+/** Live, or why not: expired on the server's clock, or its process certainly gone. */
+export function holdState(
+  h: LockHolder,
+  now: number,
+  liveness: (p: HolderProcess) => HoldLiveness,
+): { readonly live: true } | { readonly live: false; readonly why: string } {
+  if (liveness(h.proc) === 'dead') return { live: false, why: `its process (pid ${h.proc.pid}) is gone` };
+  if (isExpired(h, now))
+    return { live: false, why: `not renewed for ${Math.round((now - h.renewedAt) / 1000)}s (TTL ${h.ttlMs / 1000}s)` };
+  return { live: true };
+}
+
+/** A node in progress outside the Lease: it carries a record past `locked` (or one that cannot be read). */
+export interface InProgressNode {
+  readonly node: string;
+  readonly zone?: string;
+  readonly why: string;
+}
+
 export interface AcquireRequest {
   readonly node: string;
   readonly owner: string;
   readonly runId: string;
+  readonly proc: HolderProcess;
   /** --concurrency. Runs with different values share the smaller one. */
   readonly maxHolders: number;
   readonly ttlMs: number;
-  readonly wasUnschedulable: boolean;
-  readonly bootID: string;
-  readonly phase?: string;
   readonly zone?: string;
   /** --max-per-zone; 0 or undefined means no limit. */
   readonly maxPerZone?: number;
-  /**
-   * This run's process. An owner's hold of another run is taken over at once only when that run is gone:
-   * held from another host (or without a recorded process), or from this host by a pid that is not alive.
-   */
-  readonly process?: {
-    readonly host: string;
-    readonly pid: number;
-    readonly isAlive: (pid: number) => boolean;
-  };
 }
 
-/** A hold of the same owner by another run whose process is known to be alive on this host. */
-function liveElsewhere(h: LockHolder, req: AcquireRequest): boolean {
-  const p = req.process;
-  if (p === undefined || h.runId === req.runId || h.host !== p.host || h.pid === undefined) return false;
-  return h.pid !== p.pid && p.isAlive(h.pid);
+export interface AcquireContext {
+  /** Server time. */
+  readonly now: number;
+  readonly liveness: (p: HolderProcess) => HoldLiveness;
+  /** Nodes carrying a record past `locked`, read after the Lease this decision is written over. */
+  readonly inProgress: readonly InProgressNode[];
 }
 
 export type AcquireVerdict =
@@ -49,84 +63,66 @@ export type AcquireVerdict =
       readonly kind: 'acquire';
       readonly record: LockRecord;
       readonly holder: LockHolder;
-      readonly pruned: readonly LockHolder[];
-      readonly reason: string;
-    }
-  | {
-      readonly kind: 'already-held';
-      /** The record with the hold moved to this run (renewed); write it back. */
-      readonly record: LockRecord;
-      /** The hold as it was recorded: wasUnschedulable, bootID and phase come from here on resume. */
-      readonly holder: LockHolder;
-      readonly takeover: boolean;
-      readonly pruned: readonly LockHolder[];
+      /** Dead holds dropped by this write. */
+      readonly dropped: readonly LockHolder[];
       readonly reason: string;
     }
   | {
       readonly kind: 'full';
       readonly reason: string;
-      readonly holders: readonly LockHolder[];
-      readonly pruned: readonly LockHolder[];
+      readonly busy: readonly string[];
+      readonly dropped: readonly LockHolder[];
     };
 
-export function decideAcquire(record: LockRecord, req: AcquireRequest, now: number): AcquireVerdict {
-  const pruned = record.holders.filter((h) => isExpired(h, now));
-  const live = record.holders.filter((h) => !isExpired(h, now));
-  const expiredNote = pruned.length > 0 ? `; expired: ${pruned.map(describeHolder).join(', ')}` : '';
-  const mine = live.find((h) => h.node === req.node);
-  if (mine !== undefined) {
-    if (mine.owner !== req.owner) {
-      return {
-        kind: 'full',
-        reason: `${req.node} is held by ${mine.owner} (run ${mine.runId}, ${mine.phase})`,
-        holders: live,
-        pruned,
-      };
-    }
-    if (liveElsewhere(mine, req)) {
-      return {
-        kind: 'full',
-        reason: `${req.node} is held by another live run of ${req.owner} (run ${mine.runId}, pid ${mine.pid ?? '?'}, ${mine.phase})`,
-        holders: live,
-        pruned,
-      };
-    }
-    const takeover = mine.runId !== req.runId;
-    const moved: LockHolder = {
-      ...mine,
-      runId: req.runId,
-      renewedAt: now,
-      ttlMs: req.ttlMs,
-      ...(req.process ? { host: req.process.host, pid: req.process.pid } : {}),
-    };
-    return {
-      kind: 'already-held',
-      record: { ...record, holders: live.map((h) => (h === mine ? moved : h)) },
-      holder: mine,
-      takeover,
-      pruned,
-      reason: takeover
-        ? `${req.node} was held by an earlier run of ${req.owner} (run ${mine.runId}, ${mine.phase}); resuming`
-        : `${req.node} is already held by this run`,
-    };
-  }
-  const limit = live.length > 0 ? Math.min(record.maxHolders, req.maxHolders) : req.maxHolders;
-  if (live.length >= limit) {
+/** Dead holds, for the caller to fence (their nodes' intents cleared) before a decision drops them. */
+export function deadHolds(
+  record: LockRecord,
+  ctx: Pick<AcquireContext, 'now' | 'liveness'>,
+): LockHolder[] {
+  return record.holders.filter((h) => !holdState(h, ctx.now, ctx.liveness).live);
+}
+
+export function decideAcquire(record: LockRecord, req: AcquireRequest, ctx: AcquireContext): AcquireVerdict {
+  const dropped = deadHolds(record, ctx);
+  const live = record.holders.filter((h) => !dropped.includes(h));
+  const here = live.find((h) => h.node === req.node);
+  if (here !== undefined && here.runId !== req.runId) {
     return {
       kind: 'full',
-      reason: `lock full: ${live.length}/${limit} held by ${live.map(describeHolder).join(', ')}${expiredNote}`,
-      holders: live,
-      pruned,
+      reason: `${req.node} is held by ${here.owner} (run ${here.runId}, pid ${here.proc.pid} on ${here.proc.host})`,
+      busy: [req.node],
+      dropped,
+    };
+  }
+  // Everything in progress but this node: live holds, and records past `locked` that hold no slot.
+  const busy = new Map<string, string | undefined>();
+  for (const h of live) if (h.node !== req.node) busy.set(h.node, h.zone);
+  for (const n of ctx.inProgress) if (n.node !== req.node && !busy.has(n.node)) busy.set(n.node, n.zone);
+  const limit = live.length > 0 ? Math.min(record.maxHolders, req.maxHolders) : req.maxHolders;
+  const names = (): string =>
+    [...busy.keys()]
+      .map((n) => {
+        const h = live.find((x) => x.node === n);
+        return h ? describeHolder(h) : `${n} (${ctx.inProgress.find((x) => x.node === n)?.why ?? 'in progress'})`;
+      })
+      .join(', ');
+  const droppedNote = dropped.length > 0 ? `; dead: ${dropped.map(describeHolder).join(', ')}` : '';
+  if (busy.size >= limit) {
+    return {
+      kind: 'full',
+      reason: `lock full: ${busy.size}/${limit} in progress: ${names()}${droppedNote}`,
+      busy: [...busy.keys()],
+      dropped,
     };
   }
   if (req.maxPerZone !== undefined && req.maxPerZone > 0 && req.zone !== undefined) {
-    const sameZone = live.filter((h) => h.zone === req.zone);
+    const sameZone = [...busy.entries()].filter(([, z]) => z === req.zone).map(([n]) => n);
     if (sameZone.length >= req.maxPerZone) {
       return {
         kind: 'full',
-        reason: `zone ${req.zone} already has ${sameZone.length}/${req.maxPerZone} in progress: ${sameZone.map(describeHolder).join(', ')}`,
-        holders: live,
-        pruned,
+        reason: `zone ${req.zone} already has ${sameZone.length}/${req.maxPerZone} in progress: ${sameZone.join(', ')}`,
+        busy: sameZone,
+        dropped,
       };
     }
   }
@@ -134,21 +130,22 @@ export function decideAcquire(record: LockRecord, req: AcquireRequest, now: numb
     node: req.node,
     owner: req.owner,
     runId: req.runId,
-    acquiredAt: now,
-    renewedAt: now,
+    proc: req.proc,
+    acquiredAt: here?.acquiredAt ?? ctx.now,
+    renewedAt: ctx.now,
     ttlMs: req.ttlMs,
-    wasUnschedulable: req.wasUnschedulable,
-    bootID: req.bootID,
-    phase: req.phase ?? 'locked',
     ...(req.zone === undefined ? {} : { zone: req.zone }),
-    ...(req.process ? { host: req.process.host, pid: req.process.pid } : {}),
   };
   return {
     kind: 'acquire',
-    record: { version: LOCK_RECORD_VERSION, maxHolders: limit, holders: [...live, holder] },
+    record: {
+      version: LOCK_RECORD_VERSION,
+      maxHolders: limit,
+      holders: [...live.filter((h) => h.node !== req.node), holder],
+    },
     holder,
-    pruned,
-    reason: `slot ${live.length + 1}/${limit}${expiredNote}`,
+    dropped,
+    reason: `slot ${busy.size + 1}/${limit}${droppedNote}`,
   };
 }
 
@@ -168,25 +165,19 @@ function findOwnHold(record: LockRecord, ref: HoldRef): LockHolder | string {
   return h;
 }
 
-/** Changes this run's hold (phase, TTL) and renews it. Lost when another run holds it, or nobody does. */
-export function updateHolder(
-  record: LockRecord,
-  ref: HoldRef,
-  patch: { readonly phase?: string; readonly ttlMs?: number },
-  now: number,
-): HoldVerdict {
+/**
+ * Renews this run's hold. Lost when another run holds it, or nobody does. A hold still present is renewed even
+ * if it looks expired: whoever judged it dead had to drop it from the Lease first, and that write would have won.
+ */
+export function renew(record: LockRecord, ref: HoldRef, now: number): HoldVerdict {
   const h = findOwnHold(record, ref);
   if (typeof h === 'string') return { kind: 'lost', reason: h };
-  const next: LockHolder = { ...h, ...patch, renewedAt: now };
+  const next: LockHolder = { ...h, renewedAt: now };
   return {
     kind: 'ok',
     record: { ...record, holders: record.holders.map((x) => (x === h ? next : x)) },
     holder: next,
   };
-}
-
-export function renew(record: LockRecord, ref: HoldRef, now: number): HoldVerdict {
-  return updateHolder(record, ref, {}, now);
 }
 
 export type ReleaseVerdict =
@@ -200,9 +191,9 @@ export function release(record: LockRecord, ref: HoldRef): ReleaseVerdict {
   return { kind: 'released', record: { ...record, holders: record.holders.filter((x) => x !== h) } };
 }
 
-/** Removes a node's hold whoever holds it: for a person clearing a hold kept after a failure. */
-export function forceRelease(record: LockRecord, node: string): ReleaseVerdict {
-  if (!record.holders.some((h) => h.node === node))
-    return { kind: 'not-held', reason: `${node} is not in the lock` };
-  return { kind: 'released', record: { ...record, holders: record.holders.filter((h) => h.node !== node) } };
+/** Removes exactly these holds (node and run), if still there: a hold since taken by another run stays. */
+export function dropHolds(record: LockRecord, refs: readonly HoldRef[]): ReleaseVerdict {
+  const hit = (h: LockHolder): boolean => refs.some((r) => r.node === h.node && r.runId === h.runId);
+  if (!record.holders.some(hit)) return { kind: 'not-held', reason: 'nothing to drop' };
+  return { kind: 'released', record: { ...record, holders: record.holders.filter((h) => !hit(h)) } };
 }

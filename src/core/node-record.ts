@@ -1,37 +1,44 @@
-// The per-node state record stored as the node annotation reboot-daemon.io/state: its phases, its shape,
-// and parsing that never trusts what it reads (malformed means unreadable, and unreadable means the safe path).
+// The per-node state record stored as the node annotation reboot-daemon.io/state: the one source of truth for a
+// node's progress and for what was there before we touched it (cordon state, boot ID). It carries a fencing
+// token (the run, its process and a generation) so two runs can never both advance one node: every change is a
+// compare-and-swap on the node, made only by the token's holder. Parsing never trusts what it reads: malformed
+// means unreadable, and unreadable means the node is left alone.
 // May import: nothing.
 
 export const NodePhase = {
+  /** Intent: this run is taking a slot for the node. Nothing on the node is changed yet. */
   Locked: 'locked',
   Cordoned: 'cordoned',
   Drained: 'drained',
-  Rebooting: 'rebooting',
-  Rebooted: 'rebooted',
-  Uncordoned: 'uncordoned',
-  Done: 'done',
   DrainFailed: 'drain-failed',
+  Rebooting: 'rebooting',
   RebootTimeout: 'reboot-timeout',
+  Rebooted: 'rebooted',
   ReadyTimeout: 'ready-timeout',
+  Uncordoned: 'uncordoned',
   HealthTimeout: 'health-timeout',
-  Abandoned: 'abandoned',
 } as const;
 export type NodePhase = (typeof NodePhase)[keyof typeof NodePhase];
 
+export const NODE_RECORD_VERSION = 2;
 const PHASES = new Set<string>(Object.values(NodePhase));
-export const FAILURE_PHASES: ReadonlySet<NodePhase> = new Set([
-  NodePhase.DrainFailed,
-  NodePhase.RebootTimeout,
-  NodePhase.ReadyTimeout,
-  NodePhase.HealthTimeout,
-]);
-/** Phases in which the node may have been rebooted already: never undone, never released early. */
-export const POST_TRIGGER_PHASES: ReadonlySet<NodePhase> = new Set([
-  NodePhase.Rebooting,
-  NodePhase.RebootTimeout,
-  NodePhase.Rebooted,
-  NodePhase.ReadyTimeout,
-]);
+
+/** Who may advance the record: one run of one process, at one generation (bumped by every takeover). */
+export interface FenceToken {
+  readonly owner: string;
+  readonly runId: string;
+  /** The process's random id (ports/process.ts ProcessIdentity.id). */
+  readonly proc: string;
+  readonly gen: number;
+}
+
+/** Why this node is being rebooted: what this run saw, after taking its slot, on the boot it saw it on. */
+export interface NeedEvidence {
+  readonly source: string;
+  readonly reason: string;
+  /** Server time of the observation. */
+  readonly at: number;
+}
 
 /** A workload whose pods were evicted, and how many of its pods were Ready before the drain. */
 export interface WorkloadRef {
@@ -42,16 +49,16 @@ export interface WorkloadRef {
 }
 
 export interface NodeRecord {
-  readonly version: 1;
-  readonly runId: string;
-  readonly owner: string;
+  readonly version: typeof NODE_RECORD_VERSION;
+  readonly token: FenceToken;
   readonly phase: NodePhase;
-  /** Was the node cordoned before this tool touched it? Then this tool never uncordons it. */
+  /** Was the node cordoned before this tool cordoned it? Then this tool never uncordons it. Final once cordoned. */
   readonly wasUnschedulable: boolean;
-  /** Boot ID before the reboot: the reboot is guarded by it, and a different one proves the reboot. */
+  /** Boot ID the need was seen on: the reboot is guarded by it, and a different one proves the reboot. */
   readonly bootID: string;
+  readonly need?: NeedEvidence;
+  /** Server times. */
   readonly startedAt: number;
-  /** When the current phase began. */
   readonly since: number;
   readonly rebootRequestedAt?: number;
   readonly newBootID?: string;
@@ -61,23 +68,28 @@ export interface NodeRecord {
 }
 
 export function newNodeRecord(init: {
-  runId: string;
-  owner: string;
+  token: FenceToken;
   wasUnschedulable: boolean;
   bootID: string;
   now: number;
-  phase?: NodePhase;
 }): NodeRecord {
   return {
-    version: 1,
-    runId: init.runId,
-    owner: init.owner,
-    phase: init.phase ?? NodePhase.Locked,
+    version: NODE_RECORD_VERSION,
+    token: init.token,
+    phase: NodePhase.Locked,
     wasUnschedulable: init.wasUnschedulable,
     bootID: init.bootID,
     startedAt: init.now,
     since: init.now,
   };
+}
+
+export function sameToken(a: FenceToken, b: FenceToken): boolean {
+  return a.runId === b.runId && a.proc === b.proc && a.gen === b.gen && a.owner === b.owner;
+}
+
+export function describeToken(t: FenceToken): string {
+  return `${t.owner}, run ${t.runId}, generation ${t.gen}`;
 }
 
 export type ParsedNodeRecord =
@@ -89,7 +101,9 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const optNum = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optNum = (v: unknown): boolean => v === undefined || num(v);
+const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
 
 function validWorkloads(v: unknown): boolean {
   if (v === undefined) return true;
@@ -106,6 +120,24 @@ function validWorkloads(v: unknown): boolean {
   );
 }
 
+function validToken(v: unknown): v is FenceToken {
+  return (
+    isObj(v) &&
+    typeof v['owner'] === 'string' &&
+    typeof v['runId'] === 'string' &&
+    typeof v['proc'] === 'string' &&
+    Number.isSafeInteger(v['gen']) &&
+    (v['gen'] as number) >= 0
+  );
+}
+
+function validNeed(v: unknown): boolean {
+  return (
+    v === undefined ||
+    (isObj(v) && typeof v['source'] === 'string' && typeof v['reason'] === 'string' && num(v['at']))
+  );
+}
+
 /** Malformed means unreadable, and unreadable means the safe path: the node is left alone. */
 export function parseNodeRecord(text: string | undefined): ParsedNodeRecord {
   if (text === undefined || text.trim() === '') return { kind: 'none' };
@@ -115,22 +147,27 @@ export function parseNodeRecord(text: string | undefined): ParsedNodeRecord {
   } catch (err) {
     return { kind: 'unreadable', error: `not JSON: ${(err as Error).message}` };
   }
-  if (!isObj(raw) || raw['version'] !== 1)
-    return { kind: 'unreadable', error: 'not a version 1 state record' };
+  if (!isObj(raw)) return { kind: 'unreadable', error: 'not a state record' };
+  if (raw['version'] !== NODE_RECORD_VERSION) {
+    return {
+      kind: 'unreadable',
+      error: `state record version ${String(raw['version'])} is not ${NODE_RECORD_VERSION}: written by another version of this tool`,
+    };
+  }
   const r = raw;
   if (typeof r['phase'] !== 'string' || !PHASES.has(r['phase'])) {
     return { kind: 'unreadable', error: `unknown phase ${String(r['phase'])}` };
   }
   const ok =
-    typeof r['runId'] === 'string' &&
-    typeof r['owner'] === 'string' &&
+    validToken(r['token']) &&
     typeof r['wasUnschedulable'] === 'boolean' &&
     typeof r['bootID'] === 'string' &&
-    typeof r['startedAt'] === 'number' &&
-    typeof r['since'] === 'number' &&
+    validNeed(r['need']) &&
+    num(r['startedAt']) &&
+    num(r['since']) &&
     optNum(r['rebootRequestedAt']) &&
-    (r['newBootID'] === undefined || typeof r['newBootID'] === 'string') &&
-    (r['message'] === undefined || typeof r['message'] === 'string') &&
+    optStr(r['newBootID']) &&
+    optStr(r['message']) &&
     (r['pdbs'] === undefined ||
       (Array.isArray(r['pdbs']) && r['pdbs'].every((p) => typeof p === 'string'))) &&
     validWorkloads(r['workloads']);

@@ -16,6 +16,11 @@ export interface NodePatch {
   readonly annotations?: Readonly<Record<string, string | null>>;
   /** true cordons (spec.unschedulable), false uncordons (removes the field, as kubectl does). */
   readonly unschedulable?: boolean;
+  /**
+   * Compare-and-swap: write only if the node's metadata.resourceVersion is still this one. A mismatch rejects
+   * with core/errors ConflictError and writes nothing. Every write of the node's record carries it.
+   */
+  readonly ifResourceVersion?: string;
 }
 
 /** The pods bound to a node, and where a watch of them can start without listing again. */

@@ -4,6 +4,7 @@
 import type { RunEvent } from '../../src/core/events.js';
 import type { WindowState } from '../../src/core/window.js';
 import type { Blocker } from '../../src/ports/blockers.js';
+import type { ProcessIdentity } from '../../src/ports/process.js';
 import { resolveRunOptions, type RunDeps, type RunOptions } from '../../src/app/types.js';
 import { FakeClock } from './fake-clock.js';
 import { MemoryCluster, type Timing } from './memory-cluster.js';
@@ -35,10 +36,19 @@ export interface Harness {
 
 export function harness(
   w: World,
-  o: { blockers?: Blocker[]; windowState?: () => WindowState; crashAfterWrites?: number } = {},
+  o: {
+    blockers?: Blocker[];
+    windowState?: () => WindowState;
+    crashAfterWrites?: number;
+    skewMs?: number;
+    identity?: ProcessIdentity;
+  } = {},
 ): Harness {
   const events: RunEvent[] = [];
-  const session = new Session(w, o.crashAfterWrites);
+  const session = new Session(w, o.crashAfterWrites, {
+    ...(o.skewMs === undefined ? {} : { skewMs: o.skewMs }),
+    ...(o.identity === undefined ? {} : { identity: o.identity }),
+  });
   const deps: RunDeps = {
     ...session.ports,
     blockers: o.blockers ?? [],

@@ -5,6 +5,7 @@
 
 import { parseSelector, matchesSpec } from '../../src/core/selector.js';
 import type { NodeView, PdbView, PodView } from '../../src/core/types.js';
+import { ConflictError } from '../../src/core/errors.js';
 import type { ClusterPort, EvictResult, NodePatch, PodRef, PodsOnNode } from '../../src/ports/cluster.js';
 import type { FakeClock } from './fake-clock.js';
 import {
@@ -31,6 +32,8 @@ export class MemoryCluster implements ClusterPort {
   readonly timing: Timing;
   /** Counts of writes by verb, for "dry-run writes nothing". */
   readonly writes: string[] = [];
+  /** Node writes refused by a stale resourceVersion. */
+  conflicts = 0;
   /** Most nodes disrupted (cordoned, rebooting or not Ready) at the same time. */
   maxDisrupted = 0;
   /** The `from` of each waitPodsGone call, in order (undefined when it had none). */
@@ -136,6 +139,12 @@ export class MemoryCluster implements ClusterPort {
 
   async patchNode(name: string, patch: NodePatch): Promise<NodeView> {
     const n = this.node(name);
+    if (patch.ifResourceVersion !== undefined && patch.ifResourceVersion !== String(n.rv)) {
+      this.conflicts++;
+      throw new ConflictError(
+        `Operation cannot be fulfilled on nodes "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
     this.writes.push(`patchNode ${name}`);
     for (const [k, v] of Object.entries(patch.labels ?? {})) {
       if (v === null) delete n.labels[k];

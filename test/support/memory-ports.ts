@@ -8,6 +8,8 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { ClusterPort } from '../../src/ports/cluster.js';
 import type { CasResult, ForeignLockReader, LeaseSnapshot, LeaseStore } from '../../src/ports/lock.js';
 import type { HelperPodJanitor, Rebooter, SentinelChecker } from '../../src/ports/node-exec.js';
+import type { Liveness, ProcessIdentity, ProcessInfo } from '../../src/ports/process.js';
+import type { ServerTime } from '../../src/ports/server-time.js';
 import type { FakeClock } from './fake-clock.js';
 import type { MemoryCluster } from './memory-cluster.js';
 import { hostReboot } from './memory-host.js';
@@ -164,6 +166,53 @@ export class MemoryKuredLock implements ForeignLockReader {
   }
 }
 
+/**
+ * The processes of a test world, on its machines: a process is alive until its session dies. Liveness is
+ * answered as the real adapter does: certain only inside one kernel boot and one pid namespace.
+ */
+export class ProcessTable {
+  private readonly alive = new Set<string>();
+  private seq = 0;
+
+  spawn(o: { host?: string; bootId?: string; pidNs?: string; pid?: number } = {}): ProcessIdentity {
+    const n = ++this.seq;
+    const id = `proc-${n}`;
+    this.alive.add(id);
+    return {
+      id,
+      host: o.host ?? 'laptop',
+      pid: o.pid ?? 1000 + n,
+      ...(o.bootId === undefined ? { bootId: 'laptop-boot' } : o.bootId === '' ? {} : { bootId: o.bootId }),
+      ...(o.pidNs === undefined ? { pidNs: 'pid:[4026531836]' } : o.pidNs === '' ? {} : { pidNs: o.pidNs }),
+      startTime: String(n),
+    };
+  }
+
+  kill(id: string): void {
+    this.alive.delete(id);
+  }
+
+  isAlive(id: string): boolean {
+    return this.alive.has(id);
+  }
+
+  infoFor(self: ProcessIdentity): ProcessInfo {
+    return {
+      self,
+      liveness: (other: ProcessIdentity): Liveness => {
+        if (other.id === self.id) return 'alive';
+        const comparable =
+          self.bootId !== undefined &&
+          self.pidNs !== undefined &&
+          other.bootId === self.bootId &&
+          other.pidNs === self.pidNs;
+        if (!comparable) return 'unknown';
+        return this.alive.has(other.id) ? 'alive' : 'dead';
+      },
+    };
+  }
+}
+
 export interface PortSet {
   cluster: ClusterPort;
   lease: LeaseStore;
@@ -172,6 +221,8 @@ export interface PortSet {
   janitor: HelperPodJanitor;
   foreignLock: ForeignLockReader;
   clock: Clock;
+  serverTime: ServerTime;
+  process: ProcessInfo;
 }
 
 export interface World {
@@ -182,6 +233,7 @@ export interface World {
   janitor: MemoryJanitor;
   kured: MemoryKuredLock;
   clock: FakeClock;
+  procs: ProcessTable;
 }
 
 export function makeWorld(mem: MemoryCluster): World {
@@ -194,6 +246,7 @@ export function makeWorld(mem: MemoryCluster): World {
     janitor: new MemoryJanitor(rebooter, mem.writes),
     kured: new MemoryKuredLock(),
     clock: mem.clock,
+    procs: new ProcessTable(),
   };
 }
 
@@ -216,11 +269,18 @@ export class Session {
   writes = 0;
   readonly ports: PortSet;
 
+  readonly identity: ProcessIdentity;
+
   constructor(
-    w: World,
+    private readonly w: World,
     private readonly crashAfterWrites = Infinity,
+    o: { skewMs?: number; identity?: ProcessIdentity } = {},
   ) {
+    const skew = o.skewMs ?? 0;
+    this.identity = o.identity ?? w.procs.spawn();
     this.ports = {
+      serverTime: { now: () => w.clock.now(), skewMs: () => skew },
+      process: w.procs.infoFor(this.identity),
       cluster: this.wrap(w.mem),
       lease: this.wrap(w.lease),
       sentinel: this.wrap(w.sentinel),
@@ -228,11 +288,18 @@ export class Session {
       janitor: this.wrap(w.janitor),
       foreignLock: this.wrap(w.kured),
       clock: {
-        now: () => w.clock.now(),
+        // This runner's own clock, off by its skew: only the server's clock decides anything.
+        now: () => w.clock.now() + skew,
         sleep: (ms, signal) =>
           this.dead ? hang() : w.clock.sleep(ms, signal).then(() => (this.dead ? hang() : undefined)),
       },
     };
+  }
+
+  /** The process dies: every call of it hangs from now on, and its pid is gone. */
+  kill(): void {
+    this.dead = true;
+    this.w.procs.kill(this.identity.id);
   }
 
   private wrap<T extends object>(target: T): T {
@@ -245,7 +312,7 @@ export class Session {
           const out = (v as (...a: unknown[]) => unknown).apply(t, args);
           if (!WRITE_METHODS.has(String(prop))) return out;
           return Promise.resolve(out).then((res) => {
-            if (++this.writes >= this.crashAfterWrites) this.dead = true;
+            if (++this.writes >= this.crashAfterWrites) this.kill();
             return res;
           });
         };

@@ -1,0 +1,191 @@
+// Taking a node before touching it, in the one order that keeps the limits exact: first the record on the node
+// (a new intent, or a takeover of an orphaned record with the next generation: both compare-and-swap), then a
+// slot in the Lease, whose write counts every live hold and every node in progress as read after the Lease.
+// Before a dead hold is dropped, its node is fenced: an intent it left is cleared, so a frozen process that
+// wakes up cannot go on with it. Waits up to --lock-wait for a slot.
+// May import: core, ports, app.
+
+import { ConflictError } from '../core/errors.js';
+import { IN_PROGRESS_LABEL, STATE_ANNOTATION } from '../core/keys.js';
+import { describeHolder, holdState, type InProgressNode, type LockHolder } from '../core/lock.js';
+import {
+  describeToken,
+  NodePhase,
+  newNodeRecord,
+  parseNodeRecord,
+  type FenceToken,
+  type NodeRecord,
+} from '../core/machine.js';
+import type { NodeView } from '../core/types.js';
+import { inProgressOf } from './survey.js';
+import { NodeHandle, recordPatch, type NodeCtx } from './node-write.js';
+import { errorMessage, nap } from './util.js';
+
+export type Claim =
+  | { readonly kind: 'held'; readonly handle: NodeHandle; readonly adopted?: FenceToken; readonly reason: string }
+  | { readonly kind: 'busy'; readonly reason: string }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+const LOCK_POLL_MS = 5_000;
+
+/** The record this run would write to take the node: a new intent, or a takeover of the orphan on it. */
+type Taking =
+  | { readonly kind: 'take'; readonly record: NodeRecord; readonly adopted?: FenceToken }
+  | { readonly kind: 'busy'; readonly reason: string }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+function taking(ctx: NodeCtx, node: NodeView, holders: readonly LockHolder[], now: number): Taking {
+  const parsed = parseNodeRecord(node.annotations[STATE_ANNOTATION]);
+  const token = (gen: number): FenceToken => ({
+    owner: ctx.opts.owner,
+    runId: ctx.runId,
+    proc: ctx.lock.proc.id,
+    gen,
+  });
+  if (parsed.kind === 'unreadable')
+    return { kind: 'unreadable', reason: `state annotation unreadable (${parsed.error}); node left untouched` };
+  if (parsed.kind === 'none') {
+    return {
+      kind: 'take',
+      record: newNodeRecord({
+        token: token(0),
+        wasUnschedulable: node.unschedulable,
+        bootID: node.bootID,
+        now,
+      }),
+    };
+  }
+  const r = parsed.record;
+  if (r.token.runId === ctx.runId && r.token.proc === ctx.lock.proc.id) return { kind: 'take', record: r };
+  // Another run's record: ours to take over only when no live hold works on it.
+  const hold = holders.find((h) => h.node === node.name);
+  if (hold !== undefined && holdState(hold, now, ctx.lock.liveness).live && hold.runId === r.token.runId) {
+    return { kind: 'busy', reason: `in progress by ${describeHolder(hold)}: ${r.phase}` };
+  }
+  return { kind: 'take', record: { ...r, token: token(r.token.gen + 1) }, adopted: r.token };
+}
+
+export async function claimNode(ctx: NodeCtx, name: string): Promise<Claim> {
+  const { clock, emit, cluster } = ctx.deps;
+  const deadline = clock.now() + ctx.opts.lockWaitMs;
+  let announced = false;
+  for (;;) {
+    const attempt = await claimOnce(ctx, name);
+    if (attempt.kind !== 'busy') return attempt;
+    const remaining = deadline - clock.now();
+    if (remaining <= 0 || ctx.opts.signal?.aborted) {
+      emit({ type: 'lock', at: clock.now(), node: name, action: 'waiting', holders: [], message: attempt.reason });
+      return attempt;
+    }
+    if (!announced) {
+      announced = true;
+      emit({ type: 'step', at: clock.now(), node: name, step: 'wait', message: `waiting for the lock: ${attempt.reason}` });
+    }
+    await nap(clock, Math.min(LOCK_POLL_MS, remaining), ctx.opts.signal);
+    void cluster;
+  }
+}
+
+async function claimOnce(ctx: NodeCtx, name: string): Promise<Claim> {
+  const { cluster, emit, clock } = ctx.deps;
+  const read = await ctx.lock.read();
+  if (!read.ok) return { kind: 'unreadable', reason: `lock unreadable, not rebooting: ${read.error}` };
+  let node = await cluster.getNode(name);
+  let take: Taking;
+  let written: NodeView;
+  // 1. The record: an intent, or a takeover. A conflict means the node changed: look again.
+  for (let i = 0; ; i++) {
+    take = taking(ctx, node, read.record.holders, ctx.lock.now());
+    if (take.kind !== 'take') return take;
+    try {
+      written = await cluster.patchNode(
+        name,
+        recordPatch({ record: take.record }, ctx.opts.annotateNodes, node.resourceVersion),
+      );
+      break;
+    } catch (err) {
+      if (!(err instanceof ConflictError) || i >= 5) throw err;
+      node = await cluster.getNode(name);
+    }
+  }
+  const handle = new NodeHandle(ctx, name, written, take.record);
+  // 2. The slot.
+  const v = await ctx.lock.acquire({ node: name, ...(node.zone ? { zone: node.zone } : {}) }, (dead) =>
+    inProgressFresh(ctx, name, dead),
+  );
+  if (v.kind === 'unreadable') {
+    await letGo(ctx, handle);
+    return { kind: 'unreadable', reason: `lock unreadable, not rebooting: ${v.reason}` };
+  }
+  if (v.kind === 'full') {
+    await letGo(ctx, handle);
+    return { kind: 'busy', reason: v.reason };
+  }
+  const reason = take.adopted
+    ? `${v.reason}; took over ${take.record.phase} from ${describeToken(take.adopted)}`
+    : v.reason;
+  emit({ type: 'lock', at: clock.now(), node: name, action: 'acquired', holders: [describeHolder(v.holder)], message: reason });
+  emit({ type: 'step', at: clock.now(), node: name, step: 'lock', message: reason });
+  return { kind: 'held', handle, ...(take.adopted ? { adopted: take.adopted } : {}), reason };
+}
+
+/** No slot after all: clear an intent of ours (nothing was done on the node); a taken-over record stays as it is. */
+async function letGo(ctx: NodeCtx, handle: NodeHandle): Promise<void> {
+  if (handle.record.phase !== NodePhase.Locked || handle.record.token.gen !== 0) return;
+  try {
+    await handle.write(() => ({ record: null }));
+  } catch (err) {
+    ctx.deps.emit({
+      type: 'log',
+      at: ctx.deps.clock.now(),
+      level: 'warn',
+      node: handle.name,
+      message: `could not clear the intent on ${handle.name} (${errorMessage(err)}); the next run clears it`,
+    });
+  }
+}
+
+/**
+ * Fences a dead hold's node: clears the intent (phase locked) that hold's run left on it, by compare-and-swap.
+ * Returns the node as it is after, or undefined when the node is gone. A conflict leaves it for the next look.
+ */
+export async function fenceDeadHold(ctx: NodeCtx, h: LockHolder, known?: NodeView): Promise<NodeView | undefined> {
+  const { cluster } = ctx.deps;
+  let node: NodeView;
+  try {
+    node = known ?? (await cluster.getNode(h.node));
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 404 || (err as { statusCode?: unknown }).statusCode === 404) return undefined;
+    throw err;
+  }
+  const parsed = parseNodeRecord(node.annotations[STATE_ANNOTATION]);
+  if (parsed.kind !== 'ok' || parsed.record.phase !== NodePhase.Locked || parsed.record.token.runId !== h.runId)
+    return node;
+  try {
+    return await cluster.patchNode(h.node, recordPatch({ record: null }, ctx.opts.annotateNodes, node.resourceVersion));
+  } catch (err) {
+    if (err instanceof ConflictError) return cluster.getNode(h.node);
+    throw err;
+  }
+}
+
+/**
+ * Nodes in progress as the Lease decision must count them: the in-progress list, read now, and the nodes of dead
+ * holds read one by one. A dead hold's intent (phase locked, its run's token) is cleared first: a fence.
+ */
+async function inProgressFresh(
+  ctx: NodeCtx,
+  self: string,
+  dead: readonly LockHolder[],
+): Promise<readonly InProgressNode[]> {
+  const { cluster } = ctx.deps;
+  const listed = await cluster.listNodes(IN_PROGRESS_LABEL);
+  const byName = new Map(listed.map((n) => [n.name, n]));
+  for (const h of dead) {
+    if (h.node === self) continue;
+    const node = await fenceDeadHold(ctx, h, byName.get(h.node));
+    if (node === undefined) byName.delete(h.node);
+    else byName.set(h.node, node);
+  }
+  return inProgressOf([...byName.values()].filter((n) => n.name !== self));
+}
