@@ -216,25 +216,34 @@ async function gate(r: NodeRun): Promise<Next> {
       },
     };
   }
-  const node = await r.h.refresh();
-  if (!node.unschedulable) {
-    // Someone uncordoned it while it drained: pods may have come. Cordon and drain again, a bounded number of times.
-    if (++r.recordons > 2) return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
-    r.log('warn', 'uncordoned by someone else during the drain: cordoning and draining again');
-    return { next: 'cordon' };
-  }
+  // The node as our 'drained' write left it; the trigger's compare-and-swap catches any change since.
+  if (!r.h.node.unschedulable) return recordon(r);
   return { next: 'trigger' };
 }
 
+/** Someone uncordoned it while it drained: pods may have come. Cordon and drain again, a bounded number of times. */
+function recordon(r: NodeRun): Promise<Next> | Next {
+  if (++r.recordons > 2) return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
+  r.log('warn', 'uncordoned by someone else during the drain: cordoning and draining again');
+  return { next: 'cordon' };
+}
+
+class Uncordoned extends Error {}
+
 async function trigger(r: NodeRun): Promise<Next> {
   const { deps, opts } = r.ctx;
-  // The trigger's record is a compare-and-swap on the node as the gate read it: still ours, cordoned, same boot.
-  await r.h.write((node, record) => {
-    if (!node.unschedulable) throw new IllegalMoveError('the node was uncordoned just before the trigger');
-    const t = transition(record, { type: 'reboot-requested', currentBootID: node.bootID, force: r.forced || opts.forceReboot }, r.now());
-    if (!t.ok) throw new IllegalMoveError(t.error);
-    return { record: t.record };
-  });
+  // The trigger's record is a compare-and-swap on the node as last seen: still ours, still cordoned, same boot.
+  try {
+    await r.h.write((node, record) => {
+      if (!node.unschedulable) throw new Uncordoned();
+      const t = transition(record, { type: 'reboot-requested', currentBootID: node.bootID, force: r.forced || opts.forceReboot }, r.now());
+      if (!t.ok) throw new IllegalMoveError(t.error);
+      return { record: t.record };
+    });
+  } catch (err) {
+    if (err instanceof Uncordoned) return recordon(r);
+    throw err;
+  }
   r.step('reboot', `rebooting (boot ID ${r.h.record.bootID})`);
   try {
     await deps.rebooter.reboot(r.name, r.h.record.bootID, r.signal);
@@ -265,6 +274,7 @@ async function waitBoot(r: NodeRun): Promise<Next> {
     return keep(r, { type: 'reboot-timeout', message: w.reason }, `did not reboot: ${w.reason}`);
   }
   await deps.rebooter.cleanup(r.name).catch((err: unknown) => r.log('warn', `helper pod cleanup failed: ${errorMessage(err)}`));
+  r.h.seen(w.node);
   await r.h.write((node, record) => {
     const t = transition(record, { type: 'boot-seen', bootID: node.bootID === record.bootID ? w.node.bootID : node.bootID }, r.now());
     if (!t.ok) throw new IllegalMoveError(t.error);
@@ -284,6 +294,7 @@ async function waitReady(r: NodeRun): Promise<Next> {
     if (w.aborted) return stopped(r);
     return keep(r, { type: 'ready-timeout', message: w.reason }, `rebooted but ${w.reason}`);
   }
+  r.h.seen(w.node);
   deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'ready', elapsedMs: 0 });
   return { next: 'uncordon' };
 }

@@ -90,6 +90,11 @@ export class NodeHandle {
     return parsed.record;
   }
 
+  /** A newer view of the node seen elsewhere (a watch): the next write starts from it. */
+  seen(node: NodeView): void {
+    if (node.name === this.name && node.resourceVersion !== undefined) this.node = node;
+  }
+
   /** Reads the node again; throws LockLostError when the record on it is no longer ours. */
   async refresh(): Promise<NodeView> {
     const node = await this.ctx.deps.cluster.getNode(this.name);
@@ -106,6 +111,8 @@ export class NodeHandle {
    */
   async write(build: (node: NodeView, record: NodeRecord) => RecordWrite): Promise<NodeView> {
     for (let attempt = 0; ; attempt++) {
+      if (this.node.resourceVersion === undefined)
+        throw new Error(`${this.name}: the node came without a resourceVersion; refusing to write without one`);
       const w = build(this.node, this.record);
       try {
         const node = await this.ctx.deps.cluster.patchNode(

@@ -99,6 +99,7 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
         });
       }
     }
+    if (decision.start === 'wait-boot') r.step('reboot', decision.reason);
     const start = decision.needsEvidence ? 'check' : decision.start;
     return out(await runSteps(r, start));
   } catch (err) {

@@ -231,7 +231,7 @@ export interface ResumeDecision {
 /** What a run does with a node: fresh (no record), or resuming a record it has taken over. */
 export function resumeDecision(
   parsed: ParsedNodeRecord,
-  node: Pick<NodeView, 'bootID'>,
+  node: Pick<NodeView, 'bootID'> & Partial<Pick<NodeView, 'ready'>>,
   opts: { readonly forceReboot?: boolean } = {},
 ): ResumeDecision {
   if (parsed.kind === 'none')
@@ -249,6 +249,14 @@ export function resumeDecision(
   const bootNote = `boot ID ${node.bootID}${booted ? ` (was ${r.bootID})` : ' (unchanged)'}`;
   let start = booted ? rule.newBoot : rule.sameBoot;
   if (start === 'cordon-if-forced') start = opts.forceReboot ? 'cordon' : 'undo';
+  if (rule.triggered && start === 'cordon' && node.ready !== undefined && node.ready !== 'True') {
+    // Down since our trigger: the reboot is under way (a new reboot pod could not even start there).
+    return {
+      start: 'wait-boot',
+      reason: `${r.phase}, not Ready since the earlier trigger (Ready=${node.ready}); waiting for the boot`,
+      needsEvidence: false,
+    };
+  }
   const acts = start === 'cordon';
   const reason =
     start === 'undo'

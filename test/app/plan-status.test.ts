@@ -90,9 +90,8 @@ test('plan lists order, window, evictions, refusals with reasons, and blocking P
 test('plan shows what a resume would do for a node left in progress', async () => {
   const w = world(['a']);
   w.mem.node('a').annotations[STATE_ANNOTATION] = JSON.stringify({
-    version: 1,
-    runId: 'r0',
-    owner: 'alice@ops',
+    version: 2,
+    token: { owner: 'alice@ops', runId: 'r0', proc: 'p0', gen: 0 },
     phase: 'rebooting',
     wasUnschedulable: false,
     bootID: 'a-boot-0',
@@ -100,7 +99,7 @@ test('plan shows what a resume would do for a node left in progress', async () =
     since: 0,
   });
   const p = await plan(harness(w).deps, options());
-  assert.equal(p.nodes[0]?.resume?.action, 'wait-ready');
+  assert.equal(p.nodes[0]?.resume?.start, 'wait-boot');
 });
 
 test('status has a row per node: need, why, blockers, lock holder, phase, and the window', async () => {
@@ -121,9 +120,7 @@ test('status has a row per node: need, why, blockers, lock holder, phase, and th
           acquiredAt: t,
           renewedAt: t,
           ttlMs: 60_000,
-          wasUnschedulable: false,
-          bootID: 'x',
-          phase: 'drained',
+          proc: { id: 'p1', host: 'ci', pid: 7 },
         },
       ],
     }),
@@ -149,11 +146,11 @@ test('status has a row per node: need, why, blockers, lock holder, phase, and th
   assert.match(row('b')?.why ?? '', /check failed: helper pod failed/);
   assert.deepEqual(row('a')?.blockedBy, ['blocking-pods: pod default/backup']);
   assert.match(row('c')?.blockedBy[0] ?? '', /opted out/);
-  assert.equal(row('a')?.lockHolder, 'a (bob@ci, drained)');
+  assert.equal(row('a')?.lockHolder, 'a (bob@ci, run r)');
   assert.equal(row('a')?.phase, 'unreadable');
   assert.equal(row('a')?.ready, 'True');
   assert.equal(row('a')?.schedulable, true);
-  assert.deepEqual(s.lock.holders, ['a (bob@ci, drained)']);
+  assert.deepEqual(s.lock.holders, ['a (bob@ci, run r)']);
   assert.equal(s.window.open, true);
   assert.deepEqual(w.mem.writes, []);
 });

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runOnce } from '../../src/app/run.js';
-import { LeaseLock } from '../../src/app/lock.js';
 import { STATE_ANNOTATION } from '../../src/core/keys.js';
 import { parseNodeRecord } from '../../src/core/machine.js';
 import type { ClusterPort } from '../../src/ports/cluster.js';
@@ -46,7 +45,7 @@ function phaseOf(w: World, node: string): string | undefined {
   return parsed.kind === 'ok' ? parsed.record.phase : parsed.kind;
 }
 
-test('one node rebooted: one node write per recorded step, one read, one watch of the node, three Lease writes', async () => {
+test('one node rebooted: one node write per recorded step, two reads, one watch of the node, two Lease writes', async () => {
   const w = world(['a', 'b']);
   w.mem.node('b').sentinel = 'not-required';
   w.mem.addWorkload('web', ['a', 'a', 'b'], 1);
@@ -57,20 +56,20 @@ test('one node rebooted: one node write per recorded step, one read, one watch o
   assert.deepEqual(boots(w), { a: 1, b: 0 });
   assert.deepEqual(Object.fromEntries([...calls].sort()), {
     evictPod: calls.get('evictPod'), // as many as the PDB makes it take; counted by the drain tests
-    getNode: 1, // just before the lock; the reboot step uses what the 'drained' write answered
-    listNodes: 1,
+    getNode: 2, // to take it (the intent), and the check after the slot; every later step uses what a write or the watch answered
+    listNodes: 2, // the survey, and the nodes in progress counted by the slot's write
     listPdbs: 2, // the drain, and the health check after the reboot
     listPods: 2, // Ready pods per workload before the drain, and again after the reboot
     listPodsOnNode: 1,
-    patchNode: 6, // cordoned (with the cordon), drained, rebooting, rebooted, uncordoned (with the uncordon), cleared
+    patchNode: 7, // locked (the intent), cordoned (with the cordon), drained, rebooting, rebooted, uncordoned (with the uncordon), cleared
     waitPodsGone: 1,
     watchNode: 1, // the boot and the stable Ready share one watch
   });
   assert.ok((calls.get('evictPod') ?? 0) >= 2);
   assert.deepEqual(
     w.mem.writes.filter((x) => x.startsWith('lease')),
-    ['lease create', 'lease update', 'lease update'],
-    'the Lease is written to take the hold, before the trigger, and to release it',
+    ['lease create', 'lease update'],
+    'the Lease is written to take the slot and to release it; the trigger is fenced by the record on the node',
   );
   assert.deepEqual(w.mem.waitFroms, [{ node: 'a', version: w.mem.waitFroms[0]?.version ?? '?' }]);
   assert.match(w.mem.waitFroms[0]?.version ?? '', /^\d+$/, "the drain watches from its own list's version");
@@ -95,29 +94,35 @@ test('our cordon never shows without our record, and the uncordon clears it in t
     const res = await runOnce({ ...h.deps, cluster }, options({ signal: stop.signal }));
     assert.equal(w.mem.node('a').unschedulable, false, `${how}: ${res.reason}`);
     assert.equal(phaseOf(w, 'a'), 'none');
-    assert.equal(seen[0], 'cordoned:cordoned', `${how}: the first write cordons and records at once`);
+    assert.equal(seen[0], 'schedulable:locked', `${how}: the first write is the intent, nothing changed yet`);
+    assert.equal(
+      seen.find((x) => x.startsWith('cordoned')),
+      'cordoned:cordoned',
+      `${how}: the cordon and its record travel in one write`,
+    );
     assert.equal(seen.at(-1), 'schedulable:none', `${how}: the last write uncordons and clears at once`);
     assert.deepEqual(boots(w), { a: how === 'rebooted' ? 1 : 0, b: 0 });
   }
 });
 
-test('a hold lost before the trigger: the Lease is checked first, so no reboot and no "rebooting" record', async () => {
+test('a record taken over before the trigger: the trigger is a compare-and-swap, so no reboot by this run', async () => {
   const w = world(['a', 'b']);
   w.mem.node('b').sentinel = 'not-required';
   const h = harness(w);
-  const person = new LeaseLock(
-    w.lease,
-    w.clock,
-    { owner: 'root@console', runId: 'by-hand', maxHolders: 1, ttlMs: 60_000, maxPerZone: 0 },
-    () => undefined,
-  );
-  const cluster = afterPatch(h.deps.cluster, async () => {
-    if (phaseOf(w, 'a') === 'drained') await person.forceRelease('a');
+  const cluster = afterPatch(h.deps.cluster, () => {
+    const n = w.mem.node('a');
+    const parsed = parseNodeRecord(n.annotations[STATE_ANNOTATION]);
+    if (parsed.kind !== 'ok' || parsed.record.phase !== 'drained' || parsed.record.token.runId === 'other') return;
+    // Another run takes the record over (as it may once it judged this one dead): the next generation.
+    const token = { ...parsed.record.token, runId: 'other', gen: parsed.record.token.gen + 1 };
+    n.annotations[STATE_ANNOTATION] = JSON.stringify({ ...parsed.record, token });
+    n.rv++;
   });
   const res = await runOnce({ ...h.deps, cluster }, options());
   assert.equal(res.exitCode, 1);
-  assert.match(res.reason, /lost the lock/);
+  assert.match(res.reason, /lost the lock \(a: its record now belongs to alice@ops, run other, generation 1\)/);
   assert.deepEqual(boots(w), { a: 0, b: 0 });
   assert.equal(w.rebooter.triggers.length, 0);
-  assert.equal(phaseOf(w, 'a'), 'drained', 'the record still says where it really stopped');
+  assert.equal(phaseOf(w, 'a'), 'drained', 'the record is the other run\'s, as it left it');
+  assert.equal(w.mem.node('a').unschedulable, true, 'nothing undone by the run that lost it');
 });

@@ -37,10 +37,7 @@ test('a node still down after our trigger is waited for on resume, not triggered
     ),
   );
   assert.equal(a.unschedulable, true);
-  assert.deepEqual(
-    w.lease.holders().map((x) => [x.node, x.ttlMs]),
-    [['a', 0]],
-  );
+  assert.deepEqual(w.lease.holders(), [], 'the record counts; the slot is released');
 });
 
 test('a node back up with its old boot ID after a failed reboot is triggered again on resume', async () => {
