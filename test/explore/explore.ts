@@ -9,13 +9,13 @@ import { runOnce } from '../../src/app/run.js';
 import type { RunDeps, RunResult } from '../../src/app/types.js';
 import type { RunEvent } from '../../src/core/events.js';
 import { STATE_ANNOTATION } from '../../src/core/keys.js';
-import { EXPIRY_MARGIN_MS } from '../../src/core/lock.js';
+import { EXPIRY_MARGIN_MS, parseLockRecord } from '../../src/core/lock.js';
 import type { Blocker } from '../../src/ports/blockers.js';
 import { harness, options } from '../support/app-harness.js';
-import type { Session } from '../support/memory-ports.js';
+import type { Session, World } from '../support/memory-ports.js';
 import { Oracle, type RunnerInfo, type Stats, type Violation } from './invariants.js';
 import { Chooser, encodePicks, scheduleSeed } from './prng.js';
-import { Scheduler, settle, type CallOwner } from './scheduler.js';
+import { Scheduler, settle, type CallOwner, type HeldCall } from './scheduler.js';
 import {
   agentPatch,
   blockedAt,
@@ -80,6 +80,8 @@ export interface ScheduleResult {
   /** Runners that had not finished when the wind-down ran out (killed then). */
   readonly unfinished: number;
   readonly stuck: boolean;
+  readonly crashes: number;
+  readonly restarts: number;
 }
 
 class Runner implements CallOwner {
@@ -107,6 +109,15 @@ interface Action {
 }
 
 const secs = (ms: number): string => `${Math.round(ms / 1000)}s`;
+
+function describeLease(w: World): string {
+  const parsed = parseLockRecord(w.lease.lease?.record);
+  if (!parsed.ok) return `unreadable (${parsed.error})`;
+  const holds = parsed.record.holders.map(
+    (h) => `${h.node}:${h.runId.replace(/^run-/, '')}@${secs(h.renewedAt - START)}`,
+  );
+  return `[${holds.join(' ')}]`;
+}
 
 function describeEvent(e: RunEvent): string {
   const { type, at: _at, ...rest } = e as RunEvent & { at: number };
@@ -163,6 +174,7 @@ export async function runSchedule(
       runId: `run-${name}`,
       identity,
       gates: spec.gates,
+      skipWaitS: spec.skipWaitS,
       startedAt: clock.now(),
     };
     const r = new Runner(name, spec, info, h.session, h.events);
@@ -206,7 +218,7 @@ export async function runSchedule(
       readyTimeoutMs: 5 * MIN,
       healthTimeoutMs: 3 * MIN,
       healthPollMs: 2_000,
-      drain: { timeoutMs: 2 * MIN },
+      drain: { timeoutMs: 2 * MIN, skipWaitForDeleteTimeoutSeconds: spec.skipWaitS },
     });
     log(`start ${name} ${describeRunner(spec)}`);
     runOnce(deps, opts).then(
@@ -225,7 +237,12 @@ export async function runSchedule(
   };
 
   const limits = { concurrency: cfg.concurrency, maxPerZone: cfg.maxPerZone };
-  cfg.runners.forEach((spec, i) => start(String.fromCharCode(65 + i), spec, limits));
+  const later: { name: string; spec: RunnerSpec }[] = [];
+  cfg.runners.forEach((spec, i) => {
+    const name = String.fromCharCode(65 + i);
+    if (spec.later) later.push({ name, spec });
+    else start(name, spec, limits);
+  });
   let crashes = cfg.crashes;
   let restarts = cfg.restarts;
   let adminMoves = 3;
@@ -237,6 +254,13 @@ export async function runSchedule(
     r.session.kill();
     sched.drop(r);
   };
+  /** Runs a held call; a Lease write it makes is shown in the trace with the holds it leaves. */
+  const release = (c: HeldCall): void => {
+    const rv = w.lease.lease?.rv;
+    sched.release(c);
+    if (w.lease.lease !== undefined && w.lease.lease.rv !== rv)
+      trace[trace.length - 1] += ` => ${describeLease(w)}`;
+  };
   const tickTo = async (t: number): Promise<void> => {
     await clock.advance(Math.max(0, t - clock.now()));
   };
@@ -245,11 +269,11 @@ export async function runSchedule(
   for (; step < LIMITS.mainSteps; step++) {
     await settle();
     if (oracle.failed) break;
-    if (running().length === 0) break;
+    if (running().length === 0 && later.length === 0) break;
     if (clock.now() - START > LIMITS.horizonMs) break;
     const actions: Action[] = [];
     const calls = sched.calls();
-    for (const c of calls) actions.push({ label: c.label, weight: 1, run: () => sched.release(c) });
+    for (const c of calls) actions.push({ label: c.label, weight: 1, run: () => release(c) });
     const next = sched.nextTimerAt();
     if (next !== undefined)
       actions.push({
@@ -266,6 +290,15 @@ export async function runSchedule(
         await clock.advance(d);
       },
     });
+    for (const l of later)
+      actions.push({
+        label: `start ${l.name}`,
+        weight: 0.15,
+        run: () => {
+          later.splice(later.indexOf(l), 1);
+          start(l.name, l.spec, limits);
+        },
+      });
     if (crashes > 0)
       for (const r of running())
         actions.push({
@@ -287,7 +320,7 @@ export async function runSchedule(
           const owner = ch.chance(0.6) ? was.spec.owner : ch.one(OWNERS);
           const spec = drawRunner(ch, was.spec.gates, owner);
           const machine = ch.chance(0.5) ? was.spec.machine : spec.machine;
-          const name = String.fromCharCode(65 + runners.length);
+          const name = String.fromCharCode(65 + runners.length + later.length);
           trace[trace.length - 1] += ` ${name} after ${was.name}`;
           start(name, { ...spec, machine }, limits);
         },
@@ -359,7 +392,7 @@ export async function runSchedule(
       const c = calls[ch.int(calls.length)];
       if (c === undefined) break;
       log(c.label);
-      sched.release(c);
+      release(c);
       continue;
     }
     const next = sched.nextTimerAt();
@@ -391,6 +424,7 @@ export async function runSchedule(
       skewMs: 0,
       machine: MACHINES[0] ?? { host: 'laptop', bootId: 'laptop-boot', pidNs: 'pid:[4026531836]' },
       lockWaitMs: 30 * MIN,
+      skipWaitS: 0,
       gates: { marginMs: 2 * MIN },
     };
     const fin = start('Z', spec, limits);
@@ -400,7 +434,7 @@ export async function runSchedule(
       const c = sched.calls()[0];
       if (c !== undefined) {
         log(c.label);
-        sched.release(c);
+        release(c);
         continue;
       }
       const next = sched.nextTimerAt();
@@ -445,6 +479,8 @@ export async function runSchedule(
     leftRecorded,
     unfinished: unfinished.length,
     stuck,
+    crashes: cfg.crashes - crashes,
+    restarts: cfg.restarts - restarts,
   };
 }
 
@@ -474,7 +510,14 @@ export function formatViolation(
 export interface Exploration {
   readonly explored: number;
   readonly failures: readonly ScheduleResult[];
-  readonly totals: Stats & { unfinished: number; stuck: number; pendingNeeds: number; leftRecorded: number };
+  readonly totals: Stats & {
+    unfinished: number;
+    stuck: number;
+    pendingNeeds: number;
+    leftRecorded: number;
+    crashes: number;
+    restarts: number;
+  };
 }
 
 /** Runs schedules from..from+runs-1 of a seed; calls onProgress after each. */
@@ -504,6 +547,8 @@ export async function explore(
     stuck: 0,
     pendingNeeds: 0,
     leftRecorded: 0,
+    crashes: 0,
+    restarts: 0,
   };
   let explored = 0;
   const from = o.from ?? 0;
@@ -519,6 +564,8 @@ export async function explore(
     totals.stuck += r.stuck ? 1 : 0;
     totals.pendingNeeds += r.pendingNeeds.length;
     totals.leftRecorded += r.leftRecorded.length;
+    totals.crashes += r.crashes;
+    totals.restarts += r.restarts;
     if (r.violations.length > 0) failures.push(r);
     o.onSchedule?.(r, explored);
     if (o.stopAfter !== undefined && failures.length >= o.stopAfter) break;

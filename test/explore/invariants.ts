@@ -29,6 +29,8 @@ export interface RunnerInfo {
   readonly runId: string;
   readonly identity: ProcessIdentity;
   readonly gates: GateSpec;
+  /** Its --skip-wait-for-delete-timeout, in seconds (0: every pod is waited for). */
+  readonly skipWaitS: number;
   /** Server time the runner started. */
   readonly startedAt: number;
 }
@@ -277,6 +279,23 @@ export class Oracle {
         );
     }
     if (info === undefined) return;
+    // A run's own hold goes away only by its release; never by its own write for another node while it still
+    // works on this one (its record is on the node), for then the node is in progress with no slot and no fence.
+    const adds = after.record.holders.some(
+      (h) =>
+        h.runId === info.runId &&
+        !before.record.holders.some((x) => x.node === h.node && x.runId === h.runId),
+    );
+    for (const h of before.record.holders) {
+      if (h.runId !== info.runId || !adds) continue;
+      if (after.record.holders.some((x) => x.node === h.node && x.runId === h.runId)) continue;
+      const rec = parseNodeRecord(this.w.mem.nodes.get(h.node)?.annotations[STATE_ANNOTATION]);
+      if (rec.kind === 'ok' && rec.record.token.runId === info.runId)
+        this.fail(
+          'own-hold',
+          `${info.name} dropped its own hold on ${h.node} (renewed ${Math.round((this.now() - h.renewedAt) / 1000)}s ago, TTL ${h.ttlMs / 1000}s) while taking another slot, with its ${rec.record.phase} record still on ${h.node}`,
+        );
+    }
     for (const h of after.record.holders) {
       if (h.runId !== info.runId) continue;
       const prev = before.record.holders.find((x) => x.node === h.node && x.runId === h.runId);
@@ -357,6 +376,17 @@ export class Oracle {
         );
       }
     }
+    // I6: the drain waited for the pods: none still terminating on the node, unless for longer than --skip-wait.
+    if (info)
+      for (const p of this.w.mem.pods.values()) {
+        if (p.node !== n.name || p.deletionTimestamp === undefined || p.owner?.kind === 'DaemonSet') continue;
+        const age = now - p.deletionTimestamp;
+        if (info.skipWaitS === 0 || age <= info.skipWaitS * 1000)
+          this.fail(
+            'I6 drain',
+            `${info.name} rebooted ${n.name} while ${p.namespace}/${p.name.replace(/-r\d+$/, '-r*')} was terminating there for ${Math.round(age / 1000)}s${info.skipWaitS ? `, less than --skip-wait-for-delete-timeout=${info.skipWaitS}` : ''}`,
+          );
+      }
     // I6: a reboot takes down the PDB's pods still on the node.
     for (const pdb of this.w.mem.pdbs) {
       const onNode = [...this.w.mem.pods.values()].filter(

@@ -4,6 +4,7 @@
 // May import: test/explore.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { explore, formatViolation, runSchedule, type ScheduleResult } from './explore.js';
 import { decodePicks } from './prng.js';
 import type { Variant } from './world.js';
@@ -104,7 +105,7 @@ async function main(): Promise<number> {
     console.log(`explorer: 1 schedules explored, ${r.violations.length > 0 ? 1 : 0} violations`);
     return r.violations.length > 0 ? 1 : 0;
   }
-  const started = Date.now();
+  const started = performance.now();
   let shown = 0;
   const res = await explore(a.seed, a.runs, {
     variant: a.variant,
@@ -115,7 +116,9 @@ async function main(): Promise<number> {
       if (r.violations.length > 0 && shown++ < 5)
         console.log(formatViolation(r, { traceLines: 30, variant: a.variant }));
       if (done % 1000 === 0)
-        console.log(`explorer: ${done}/${a.runs} schedules, ${Math.round((Date.now() - started) / 1000)}s`);
+        console.log(
+          `explorer: ${done}/${a.runs} schedules, ${Math.round((performance.now() - started) / 1000)}s`,
+        );
     },
   });
   const t = res.totals;
@@ -128,7 +131,7 @@ async function main(): Promise<number> {
       console.log(`  ${inv}: ${keys.length} schedule(s), e.g. ${keys.slice(0, 5).join(' ')}`);
   }
   console.log(
-    `  ${t.triggers} host reboots; ${t.takeovers} record takeovers; ${t.leaseDrops} holds dropped; raced gates: ${t.racedWindow} window, ${t.racedBlocker} blocker; ${t.excludedAtTrigger} rebooted after the exclusion label appeared; ${t.unfinished} runners unfinished, ${t.stuck} stuck; at the end ${t.pendingNeeds} needs pending, ${t.leftRecorded} nodes left with a record`,
+    `  ${t.crashes} crashes, ${t.restarts} restarts; ${t.triggers} host reboots; ${t.takeovers} record takeovers; ${t.leaseDrops} holds dropped; raced gates: ${t.racedWindow} window, ${t.racedBlocker} blocker; ${t.excludedAtTrigger} rebooted after the exclusion label appeared; ${t.unfinished} runners unfinished, ${t.stuck} stuck; at the end ${t.pendingNeeds} needs pending, ${t.leftRecorded} nodes left with a record`,
   );
   console.log(`explorer: ${res.explored} schedules explored, ${res.failures.length} violations`);
   return res.failures.length > 0 ? 1 : 0;

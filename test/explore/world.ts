@@ -78,7 +78,11 @@ export interface RunnerSpec {
   readonly skewMs: number;
   readonly machine: Machine;
   readonly lockWaitMs: number;
+  /** --skip-wait-for-delete-timeout: a pod terminating longer than this (server time) is not waited for. */
+  readonly skipWaitS: number;
   readonly gates: GateSpec;
+  /** Starts at a step the scheduler picks, not at once. */
+  readonly later?: boolean;
 }
 
 export interface Config {
@@ -91,6 +95,10 @@ export interface Config {
   /** At most this many crashes, and restarts, in the schedule. */
   readonly crashes: number;
   readonly restarts: number;
+  /** The kubelet runs the reboot pod once more after the boot (the boot-ID guard must refuse it). */
+  readonly kubeletRerun: boolean;
+  /** How long an evicted pod takes to terminate. */
+  readonly terminateMs: number;
 }
 
 export const OWNERS = ['alice@ops', 'bob@ci'] as const;
@@ -121,6 +129,7 @@ export function drawRunner(ch: Chooser, gates: GateSpec, owner?: string): Runner
     skewMs: ch.chance(0.5) ? 0 : ch.range(-180, 180) * MIN,
     machine: ch.one(MACHINES),
     lockWaitMs: ch.one([0, MIN, 10 * MIN]),
+    skipWaitS: ch.chance(0.4) ? 20 : 0,
     gates,
   };
 }
@@ -148,7 +157,10 @@ export function drawConfig(ch: Chooser): Config {
   const shared = drawGates(ch);
   const runners: RunnerSpec[] = [];
   const n = ch.chance(0.5) ? 2 : 3;
-  for (let i = 0; i < n; i++) runners.push(drawRunner(ch, ch.chance(0.75) ? shared : drawGates(ch)));
+  for (let i = 0; i < n; i++) {
+    const spec = drawRunner(ch, ch.chance(0.75) ? shared : drawGates(ch));
+    runners.push(i > 0 && ch.chance(0.3) ? { ...spec, later: true } : spec);
+  }
   return {
     nodes,
     workload: { nodes: workloadNodes, minAvailable: ch.chance(0.7) ? 2 : 1 },
@@ -158,6 +170,8 @@ export function drawConfig(ch: Chooser): Config {
     runners,
     crashes: ch.range(0, 2),
     restarts: ch.range(0, 2),
+    kubeletRerun: ch.chance(0.7),
+    terminateMs: ch.one([1_000, 1_000, 40_000]),
   };
 }
 
@@ -177,7 +191,7 @@ export function describeConfig(cfg: Config): string {
     )
     .join(' ');
   const runners = cfg.runners.map((r, i) => `${String.fromCharCode(65 + i)}=${describeRunner(r)}`).join(' ');
-  return `nodes ${nodes}; concurrency ${cfg.concurrency}${cfg.maxPerZone ? `, max-per-zone ${cfg.maxPerZone}` : ''}; ttl ${cfg.ttlMs / 1000}s; workload on ${cfg.workload.nodes.join(',')} minAvailable ${cfg.workload.minAvailable}; runners ${runners}; crashes<=${cfg.crashes} restarts<=${cfg.restarts}`;
+  return `nodes ${nodes}; concurrency ${cfg.concurrency}${cfg.maxPerZone ? `, max-per-zone ${cfg.maxPerZone}` : ''}; ttl ${cfg.ttlMs / 1000}s; pods terminate in ${cfg.terminateMs / 1000}s; workload on ${cfg.workload.nodes.join(',')} minAvailable ${cfg.workload.minAvailable}; runners ${runners}; crashes<=${cfg.crashes} restarts<=${cfg.restarts}${cfg.kubeletRerun ? '; the kubelet re-runs reboot pods' : ''}`;
 }
 
 export function describeRunner(r: RunnerSpec): string {
@@ -190,7 +204,7 @@ export function describeRunner(r: RunnerSpec): string {
   ]
     .filter(Boolean)
     .join(' ');
-  return `[${r.owner} ${r.selector ?? 'all'} skew ${Math.round(r.skewMs / MIN)}m ${r.machine.host}/${r.machine.pidNs} wait ${r.lockWaitMs / 1000}s${gate ? ` ${gate}` : ''}]`;
+  return `[${r.later ? 'later ' : ''}${r.owner} ${r.selector ?? 'all'} skew ${Math.round(r.skewMs / MIN)}m ${r.machine.host}/${r.machine.pidNs} wait ${r.lockWaitMs / 1000}s${r.skipWaitS ? ` skip-wait ${r.skipWaitS}s` : ''}${gate ? ` ${gate}` : ''}]`;
 }
 
 /** The broken variant "no compare-and-swap": node patches ignore ifResourceVersion. */
@@ -226,7 +240,8 @@ class UnguardedRebooter extends MemoryRebooter {
 
 export function buildWorld(cfg: Config, variant: Variant): World {
   const clock = new FakeClock(START, false);
-  const mem = variant === 'no-cas' ? new NoCasCluster(clock, TIMING) : new MemoryCluster(clock, TIMING);
+  const timing = { ...TIMING, terminateMs: cfg.terminateMs };
+  const mem = variant === 'no-cas' ? new NoCasCluster(clock, timing) : new MemoryCluster(clock, timing);
   for (const n of cfg.nodes) {
     const node = mem.addNode(n.name, {
       ...(n.zone === undefined ? {} : { zone: n.zone }),
