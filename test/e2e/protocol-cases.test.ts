@@ -179,8 +179,8 @@ describe('protocol cases from the issue', () => {
       assert.deepEqual(triggers(sim).slice(before), [], 'the run asked no host to reboot');
       const s = await runCli(baseArgs('status', c, ['--output', 'json']));
       assert.equal(s.code, 0, show(s));
-      const report = JSON.parse(s.stdout) as { rows: { name: string; rebootRequired: string }[] };
-      assert.equal(report.rows.find((row) => row.name === 'node-1')?.rebootRequired, 'no', show(s));
+      const report = JSON.parse(s.stdout) as { nodes: { name: string; rebootRequired: string }[] };
+      assert.equal(report.nodes.find((row) => row.name === 'node-1')?.rebootRequired, 'no', show(s));
     });
   });
 
