@@ -248,6 +248,7 @@ export async function runSchedule(
   let adminMoves = 3;
   let excludes = 1;
   let newNeeds = 2;
+  let rollouts = 2;
   const running = (): Runner[] => runners.filter((r) => r.state === 'running');
   const kill = (r: Runner): void => {
     r.state = 'dead';
@@ -376,6 +377,18 @@ export async function runSchedule(
           run: () => void w.mem.patchNode(n.name, agentPatch(w, n.name)),
         });
     }
+    // A rollout deletes a workload pod: it terminates where it is (slowly, when pods terminate slowly).
+    if (rollouts > 0)
+      for (const p of w.mem.pods.values())
+        if (p.node !== undefined && p.phase === 'Running' && p.deletionTimestamp === undefined)
+          actions.push({
+            label: `a rollout deletes ${p.name.replace(/-r\d+$/, '-r*')} on ${p.node}`,
+            weight: 0.015,
+            run: () => {
+              rollouts--;
+              void w.mem.deletePod({ namespace: p.namespace, name: p.name, uid: p.uid });
+            },
+          });
     const pick = actions[ch.weighted(actions.map((a) => a.weight))];
     if (pick === undefined) break;
     log(pick.label);
