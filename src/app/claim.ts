@@ -22,7 +22,12 @@ import { NodeHandle, recordPatch, type NodeCtx } from './node-write.js';
 import { errorMessage, nap } from './util.js';
 
 export type Claim =
-  | { readonly kind: 'held'; readonly handle: NodeHandle; readonly adopted?: FenceToken; readonly reason: string }
+  | {
+      readonly kind: 'held';
+      readonly handle: NodeHandle;
+      readonly adopted?: FenceToken;
+      readonly reason: string;
+    }
   | { readonly kind: 'busy'; readonly reason: string }
   | { readonly kind: 'unreadable'; readonly reason: string };
 
@@ -43,7 +48,10 @@ function taking(ctx: NodeCtx, node: NodeView, holders: readonly LockHolder[], no
     gen,
   });
   if (parsed.kind === 'unreadable')
-    return { kind: 'unreadable', reason: `state annotation unreadable (${parsed.error}); node left untouched` };
+    return {
+      kind: 'unreadable',
+      reason: `state annotation unreadable (${parsed.error}); node left untouched`,
+    };
   if (parsed.kind === 'none') {
     return {
       kind: 'take',
@@ -74,12 +82,33 @@ export async function claimNode(ctx: NodeCtx, name: string): Promise<Claim> {
     if (attempt.kind !== 'busy') return attempt;
     const remaining = deadline - clock.now();
     if (remaining <= 0 || ctx.opts.signal?.aborted) {
-      emit({ type: 'lock', at: clock.now(), node: name, action: 'waiting', holders: [], message: attempt.reason });
+      emit({
+        type: 'lock',
+        at: clock.now(),
+        node: name,
+        action: 'waiting',
+        holders: [],
+        message: attempt.reason,
+      });
       return attempt;
     }
     if (!announced) {
       announced = true;
-      emit({ type: 'step', at: clock.now(), node: name, step: 'wait', message: `waiting for the lock: ${attempt.reason}` });
+      emit({
+        type: 'lock',
+        at: clock.now(),
+        node: name,
+        action: 'waiting',
+        holders: [],
+        message: attempt.reason,
+      });
+      emit({
+        type: 'step',
+        at: clock.now(),
+        node: name,
+        step: 'wait',
+        message: `waiting for the lock: ${attempt.reason}`,
+      });
     }
     await nap(clock, Math.min(LOCK_POLL_MS, remaining), ctx.opts.signal);
     void cluster;
@@ -124,7 +153,14 @@ async function claimOnce(ctx: NodeCtx, name: string): Promise<Claim> {
   const reason = take.adopted
     ? `${v.reason}; took over ${take.record.phase} from ${describeToken(take.adopted)}`
     : v.reason;
-  emit({ type: 'lock', at: clock.now(), node: name, action: 'acquired', holders: [describeHolder(v.holder)], message: reason });
+  emit({
+    type: 'lock',
+    at: clock.now(),
+    node: name,
+    action: 'acquired',
+    holders: [describeHolder(v.holder)],
+    message: reason,
+  });
   emit({ type: 'step', at: clock.now(), node: name, step: 'lock', message: reason });
   return { kind: 'held', handle, ...(take.adopted ? { adopted: take.adopted } : {}), reason };
 }
@@ -149,20 +185,32 @@ async function letGo(ctx: NodeCtx, handle: NodeHandle): Promise<void> {
  * Fences a dead hold's node: clears the intent (phase locked) that hold's run left on it, by compare-and-swap.
  * Returns the node as it is after, or undefined when the node is gone. A conflict leaves it for the next look.
  */
-export async function fenceDeadHold(ctx: NodeCtx, h: LockHolder, known?: NodeView): Promise<NodeView | undefined> {
+export async function fenceDeadHold(
+  ctx: NodeCtx,
+  h: LockHolder,
+  known?: NodeView,
+): Promise<NodeView | undefined> {
   const { cluster } = ctx.deps;
   let node: NodeView;
   try {
     node = known ?? (await cluster.getNode(h.node));
   } catch (err) {
-    if ((err as { code?: unknown }).code === 404 || (err as { statusCode?: unknown }).statusCode === 404) return undefined;
+    if ((err as { code?: unknown }).code === 404 || (err as { statusCode?: unknown }).statusCode === 404)
+      return undefined;
     throw err;
   }
   const parsed = parseNodeRecord(node.annotations[STATE_ANNOTATION]);
-  if (parsed.kind !== 'ok' || parsed.record.phase !== NodePhase.Locked || parsed.record.token.runId !== h.runId)
+  if (
+    parsed.kind !== 'ok' ||
+    parsed.record.phase !== NodePhase.Locked ||
+    parsed.record.token.runId !== h.runId
+  )
     return node;
   try {
-    return await cluster.patchNode(h.node, recordPatch({ record: null }, ctx.opts.annotateNodes, node.resourceVersion));
+    return await cluster.patchNode(
+      h.node,
+      recordPatch({ record: null }, ctx.opts.annotateNodes, node.resourceVersion),
+    );
   } catch (err) {
     if (err instanceof ConflictError) return cluster.getNode(h.node);
     throw err;

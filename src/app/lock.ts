@@ -99,7 +99,9 @@ export class LeaseLock {
    * and a result. Throws LockUnreadableError when the record cannot be trusted.
    */
   private async cas<R>(
-    decide: (record: LockRecord) => Promise<{ write?: LockRecord; result: R }> | { write?: LockRecord; result: R },
+    decide: (
+      record: LockRecord,
+    ) => Promise<{ write?: LockRecord; result: R }> | { write?: LockRecord; result: R },
   ): Promise<R> {
     for (let attempt = 0; ; attempt++) {
       const cached = this.lastWritten;
@@ -135,7 +137,9 @@ export class LeaseLock {
     try {
       const verdict = await this.cas<AcquireVerdict>(async (record) => {
         const now = this.now();
-        const dead = deadHolds(record, { now, liveness: this.liveness }).filter((h) => h.runId !== this.opts.runId);
+        const dead = deadHolds(record, { now, liveness: this.liveness }).filter(
+          (h) => h.runId !== this.opts.runId,
+        );
         const busy = await inProgress(dead);
         const v = decideAcquire(
           record,

@@ -78,7 +78,13 @@ export async function releaseSlot(r: NodeRun): Promise<string> {
   try {
     const v = await r.ctx.lock.release(r.name);
     if (v.kind === 'not-held') return 'lock was no longer held';
-    r.ctx.deps.emit({ type: 'lock', at: r.ctx.deps.clock.now(), node: r.name, action: 'released', holders: [] });
+    r.ctx.deps.emit({
+      type: 'lock',
+      at: r.ctx.deps.clock.now(),
+      node: r.name,
+      action: 'released',
+      holders: [],
+    });
     return 'lock released';
   } catch (err) {
     return `lock not released (${errorMessage(err)}); it expires`;
@@ -86,9 +92,15 @@ export async function releaseSlot(r: NodeRun): Promise<string> {
 }
 
 /** Undo before any trigger: uncordon only what this tool cordoned, clear the record (one write), release. */
-export async function undo(r: NodeRun, outcome: Outcome['outcome'], why: string, stopRun = false): Promise<Next> {
+export async function undo(
+  r: NodeRun,
+  outcome: Outcome['outcome'],
+  why: string,
+  stopRun = false,
+): Promise<Next> {
   const rec = r.h.record;
-  if (PHASES[rec.phase].triggered) throw new IllegalMoveError(`cannot undo ${rec.phase}: a reboot may be on its way`);
+  if (PHASES[rec.phase].triggered)
+    throw new IllegalMoveError(`cannot undo ${rec.phase}: a reboot may be on its way`);
   const cordonedByUs = rec.phase !== 'locked';
   const u = shouldUncordon(rec);
   const uncordon = cordonedByUs && u.ok;
@@ -153,7 +165,11 @@ async function check(r: NodeRun): Promise<Next> {
   if (r.signal.aborted) return stopped(r);
   if (result.kind === 'not-required') return undo(r, 'skipped', 'no reboot required any more');
   if (result.kind === 'unknown')
-    return undo(r, 'skipped', `could not check it again after taking the lock (${result.error}); not rebooting`);
+    return undo(
+      r,
+      'skipped',
+      `could not check it again after taking the lock (${result.error}); not rebooting`,
+    );
   r.need = { source: result.source, reason: result.reason, at: r.now() };
   r.step('check', `reboot required: ${result.reason}`);
   return { next: 'cordon' };
@@ -164,7 +180,11 @@ async function cordon(r: NodeRun): Promise<Next> {
   const marks = first ? startMarks(r) : { annotations: {}, labels: {} };
   await r.h.write((node, record) => {
     const evident = r.need ? withEvidence(record, r.need) : record;
-    const next = transition(evident, { type: 'cordoned', wasUnschedulable: node.unschedulable, bootID: node.bootID }, r.now());
+    const next = transition(
+      evident,
+      { type: 'cordoned', wasUnschedulable: node.unschedulable, bootID: node.bootID },
+      r.now(),
+    );
     if (!next.ok) throw new IllegalMoveError(next.error);
     return { record: next.record, extra: { unschedulable: true, ...marks } };
   });
@@ -223,7 +243,8 @@ async function gate(r: NodeRun): Promise<Next> {
 
 /** Someone uncordoned it while it drained: pods may have come. Cordon and drain again, a bounded number of times. */
 function recordon(r: NodeRun): Promise<Next> | Next {
-  if (++r.recordons > 2) return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
+  if (++r.recordons > 2)
+    return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
   r.log('warn', 'uncordoned by someone else during the drain: cordoning and draining again');
   return { next: 'cordon' };
 }
@@ -236,7 +257,11 @@ async function trigger(r: NodeRun): Promise<Next> {
   try {
     await r.h.write((node, record) => {
       if (!node.unschedulable) throw new Uncordoned();
-      const t = transition(record, { type: 'reboot-requested', currentBootID: node.bootID, force: r.forced || opts.forceReboot }, r.now());
+      const t = transition(
+        record,
+        { type: 'reboot-requested', currentBootID: node.bootID, force: r.forced || opts.forceReboot },
+        r.now(),
+      );
       if (!t.ok) throw new IllegalMoveError(t.error);
       return { record: t.record };
     });
@@ -250,9 +275,19 @@ async function trigger(r: NodeRun): Promise<Next> {
   } catch (err) {
     if (r.signal.aborted) return stopped(r);
     await deps.rebooter.cleanup(r.name).catch(() => undefined);
-    return keep(r, { type: 'reboot-timeout', message: errorMessage(err) }, `reboot trigger failed: ${errorMessage(err)}`);
+    return keep(
+      r,
+      { type: 'reboot-timeout', message: errorMessage(err) },
+      `reboot trigger failed: ${errorMessage(err)}`,
+    );
   }
-  deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'triggered', elapsedMs: 0 });
+  deps.emit({
+    type: 'reboot-progress',
+    at: deps.clock.now(),
+    node: r.name,
+    stage: 'triggered',
+    elapsedMs: 0,
+  });
   return { next: 'wait-boot' };
 }
 
@@ -265,7 +300,14 @@ async function waitBoot(r: NodeRun): Promise<Next> {
     r.h.record.bootID,
     opts.rebootTimeoutMs,
     r.signal,
-    () => deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'down', elapsedMs: deps.clock.now() - since }),
+    () =>
+      deps.emit({
+        type: 'reboot-progress',
+        at: deps.clock.now(),
+        node: r.name,
+        stage: 'down',
+        elapsedMs: deps.clock.now() - since,
+      }),
     r.follow(),
   );
   if (!w.ok) {
@@ -273,21 +315,41 @@ async function waitBoot(r: NodeRun): Promise<Next> {
     await deps.rebooter.cleanup(r.name).catch(() => undefined);
     return keep(r, { type: 'reboot-timeout', message: w.reason }, `did not reboot: ${w.reason}`);
   }
-  await deps.rebooter.cleanup(r.name).catch((err: unknown) => r.log('warn', `helper pod cleanup failed: ${errorMessage(err)}`));
+  await deps.rebooter
+    .cleanup(r.name)
+    .catch((err: unknown) => r.log('warn', `helper pod cleanup failed: ${errorMessage(err)}`));
   r.h.seen(w.node);
   await r.h.write((node, record) => {
-    const t = transition(record, { type: 'boot-seen', bootID: node.bootID === record.bootID ? w.node.bootID : node.bootID }, r.now());
+    const t = transition(
+      record,
+      { type: 'boot-seen', bootID: node.bootID === record.bootID ? w.node.bootID : node.bootID },
+      r.now(),
+    );
     if (!t.ok) throw new IllegalMoveError(t.error);
     return { record: t.record };
   });
-  deps.emit({ type: 'reboot-progress', at: deps.clock.now(), node: r.name, stage: 'up', elapsedMs: deps.clock.now() - since });
+  deps.emit({
+    type: 'reboot-progress',
+    at: deps.clock.now(),
+    node: r.name,
+    stage: 'up',
+    elapsedMs: deps.clock.now() - since,
+  });
   r.step('back', `new boot ID ${r.h.record.newBootID ?? w.node.bootID}; waiting for a stable Ready`);
   return { next: 'wait-ready' };
 }
 
 async function waitReady(r: NodeRun): Promise<Next> {
   const { deps, opts } = r.ctx;
-  const w = await waitForReady(deps, r.name, r.h.record.bootID, opts.readyStableMs, opts.readyTimeoutMs, r.signal, r.follow());
+  const w = await waitForReady(
+    deps,
+    r.name,
+    r.h.record.bootID,
+    opts.readyStableMs,
+    opts.readyTimeoutMs,
+    r.signal,
+    r.follow(),
+  );
   r.follower?.close();
   r.follower = undefined;
   if (!w.ok) {
@@ -314,10 +376,18 @@ async function waitHealthy(r: NodeRun): Promise<Next> {
   const { workloads = [], pdbs = [] } = r.h.record;
   if (workloads.length > 0 || pdbs.length > 0) {
     let last = '';
-    const h = await waitForHealthy(deps, workloads, pdbs, opts.healthTimeoutMs, opts.healthPollMs, r.signal, (p) => {
-      const text = p.join('; ');
-      if (text !== last) r.step('wait', `waiting for the cluster to be healthy: ${(last = text)}`);
-    });
+    const h = await waitForHealthy(
+      deps,
+      workloads,
+      pdbs,
+      opts.healthTimeoutMs,
+      opts.healthPollMs,
+      r.signal,
+      (p) => {
+        const text = p.join('; ');
+        if (text !== last) r.step('wait', `waiting for the cluster to be healthy: ${(last = text)}`);
+      },
+    );
     if (!h.ok) {
       if (h.aborted) return stopped(r);
       return keep(r, { type: 'health-timeout', message: h.reason }, `cluster ${h.reason}`);

@@ -5,11 +5,7 @@
 // May import: core, ports, app.
 
 import { ConflictError } from '../core/errors.js';
-import {
-  IN_PROGRESS_LABEL,
-  KURED_IN_PROGRESS_ANNOTATION,
-  STATE_ANNOTATION,
-} from '../core/keys.js';
+import { IN_PROGRESS_LABEL, KURED_IN_PROGRESS_ANNOTATION, STATE_ANNOTATION } from '../core/keys.js';
 import {
   describeToken,
   parseNodeRecord,
@@ -112,7 +108,9 @@ export class NodeHandle {
   async write(build: (node: NodeView, record: NodeRecord) => RecordWrite): Promise<NodeView> {
     for (let attempt = 0; ; attempt++) {
       if (this.node.resourceVersion === undefined)
-        throw new Error(`${this.name}: the node came without a resourceVersion; refusing to write without one`);
+        throw new Error(
+          `${this.name}: the node came without a resourceVersion; refusing to write without one`,
+        );
       const w = build(this.node, this.record);
       try {
         const node = await this.ctx.deps.cluster.patchNode(
@@ -130,7 +128,10 @@ export class NodeHandle {
   }
 
   /** Applies a machine event to the record and writes it, with `extra` built from the node. */
-  advance(event: (node: NodeView) => NodeEvent, extra: (node: NodeView, next: NodeRecord) => NodePatch = () => ({})): Promise<NodeView> {
+  advance(
+    event: (node: NodeView) => NodeEvent,
+    extra: (node: NodeView, next: NodeRecord) => NodePatch = () => ({}),
+  ): Promise<NodeView> {
     return this.write((node, record) => {
       const next = move(this.ctx, record, event(node));
       return { record: next, extra: extra(node, next) };

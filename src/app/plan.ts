@@ -83,7 +83,12 @@ export async function planRun(
   const foreignLock = s.foreignLock;
   const sel = { candidates: s.candidates, others: s.others };
   const ordered = [
-    ...s.recorded.map((r) => ({ node: r.node, resumed: true, why: r.busy ?? 'in progress from an earlier run', busy: r.busy })),
+    ...s.recorded.map((r) => ({
+      node: r.node,
+      resumed: true,
+      why: r.busy ?? 'in progress from an earlier run',
+      busy: r.busy,
+    })),
     ...sel.candidates.map((c) => ({ node: c.node, resumed: false, why: c.reason, busy: undefined })),
   ];
   const pdbList = ordered.length > 0 ? await cluster.listPdbs() : [];
@@ -164,7 +169,7 @@ export async function planRun(
       at: now,
       level: 'info',
       node: node.name,
-      message: `would ${resume ? `resume (${resume.start})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
+      message: `would ${resume ? (resume.start === 'undo' ? 'undo (no reboot)' : `resume (${resume.start})`) : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
     });
   }
   const others = sel.others.map((o) => ({ name: o.node.name, verdict: o.verdict, reason: o.reason }));
@@ -184,7 +189,9 @@ export async function planRun(
 
 function dryRunResult(report: PlanReport): RunResult {
   const unknown = report.others.filter((o) => o.verdict === 'unknown').map((o) => o.name);
-  const names = report.nodes.map((n) => n.name);
+  // A resumed node that would be undone or left to a person is not rebooted: say so, as run does.
+  const undone = report.nodes.filter((n) => n.resume?.start === 'undo' || n.resume?.start === 'manual');
+  const names = report.nodes.filter((n) => !undone.includes(n)).map((n) => n.name);
   const gates: string[] = [];
   if (!report.window.canStart) gates.push(`outside the window (${report.window.description})`);
   if (!report.foreignLock.free) gates.push(report.foreignLock.reason);
@@ -197,7 +204,9 @@ function dryRunResult(report: PlanReport): RunResult {
       : names.length > 0 && gates.length > 0
         ? ExitCode.Pending
         : ExitCode.Ok;
-  const what = names.length === 0 ? 'nothing to do' : `would reboot ${names.join(', ')} in this order`;
+  const what =
+    (names.length === 0 ? 'nothing to do' : `would reboot ${names.join(', ')} in this order`) +
+    undone.map((n) => `; ${n.name}: ${n.resume?.reason ?? ''}`).join('');
   return {
     exitCode,
     rebooted: [],

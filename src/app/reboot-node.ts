@@ -61,16 +61,23 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
   try {
     claim = await claimNode(ctx, name);
   } catch (err) {
-    return out({ outcome: 'failed', reason: `could not take the node: ${errorMessage(err)}; not touched`, stopRun: true });
+    return out({
+      outcome: 'failed',
+      reason: `could not take the node: ${errorMessage(err)}; not touched`,
+      stopRun: true,
+    });
   }
   if (claim.kind === 'unreadable') return out({ outcome: 'failed', reason: claim.reason, stopRun: true });
-  if (claim.kind === 'busy') return out({ outcome: 'pending', reason: `lock held: ${claim.reason}`, stopRun: false });
+  if (claim.kind === 'busy')
+    return out({ outcome: 'pending', reason: `lock held: ${claim.reason}`, stopRun: false });
 
   const h = claim.handle;
   const decision = resumeDecision({ kind: 'ok', record: h.record }, h.node, ctx.opts);
   const lost = new AbortController();
   const stopRenew = new AbortController();
-  const renewing = ctx.lock.renewLoop(name, stopRenew.signal, (reason) => lost.abort(new LockLostError(reason)));
+  const renewing = ctx.lock.renewLoop(name, stopRenew.signal, (reason) =>
+    lost.abort(new LockLostError(reason)),
+  );
   const signal = anySignal(ctx.opts.signal, lost.signal);
   const r = new NodeRun(ctx, h, signal, claim.adopted !== undefined);
   try {
@@ -78,7 +85,11 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
       r.log('info', `resuming ${name}: ${decision.reason}`);
     if (decision.start === 'manual') {
       await releaseSlot(r);
-      return out({ outcome: 'failed', reason: `${decision.reason}; lock released, the record stays`, stopRun: true });
+      return out({
+        outcome: 'failed',
+        reason: `${decision.reason}; lock released, the record stays`,
+        stopRun: true,
+      });
     }
     if (decision.start === 'undo') {
       const n = await undo(r, h.record.phase === 'drain-failed' ? 'failed' : 'skipped', decision.reason);
@@ -114,9 +125,14 @@ async function onError(r: NodeRun, err: unknown, lost: AbortSignal): Promise<Out
   if (err instanceof LockLostError || lost.aborted) {
     const why = err instanceof LockLostError ? err.message : errorMessage(lost.reason);
     await releaseSlot(r);
-    return { outcome: 'failed', reason: `lost the lock (${why}); not touching the node any more`, stopRun: true };
+    return {
+      outcome: 'failed',
+      reason: `lost the lock (${why}); not touching the node any more`,
+      stopRun: true,
+    };
   }
-  const what = err instanceof IllegalMoveError ? `unexpected state: ${err.message}` : `error: ${errorMessage(err)}`;
+  const what =
+    err instanceof IllegalMoveError ? `unexpected state: ${err.message}` : `error: ${errorMessage(err)}`;
   try {
     if (!PHASES[r.h.record.phase].triggered) {
       const n = await undo(r, 'failed', `${what}; before any reboot, so undone`, true);

@@ -53,7 +53,11 @@ export function validateSelectors(opts: Pick<RunOptions, 'nodeSelector' | 'drain
  * Drops the holds that hold nothing any more: of nodes that no longer exist (kured's "lock held by a deleted
  * node"), and of dead runs, once their node is fenced. A record such a run left still counts on its node.
  */
-async function sweepHolds(ctx: NodeCtx, holders: readonly LockHolder[], known: ReadonlyMap<string, NodeView>): Promise<void> {
+async function sweepHolds(
+  ctx: NodeCtx,
+  holders: readonly LockHolder[],
+  known: ReadonlyMap<string, NodeView>,
+): Promise<void> {
   const { emit, clock } = ctx.deps;
   const now = ctx.lock.now();
   const drop = new Map<string, { node: string; runId: string }>();
@@ -71,7 +75,13 @@ async function sweepHolds(ctx: NodeCtx, holders: readonly LockHolder[], known: R
         message: `dropping the hold of ${describeHolder(h)}: ${node === undefined ? 'the node no longer exists' : state.why}`,
       });
     } catch (err) {
-      emit({ type: 'log', at: clock.now(), level: 'warn', node: h.node, message: `could not fence ${h.node}: ${errorMessage(err)}` });
+      emit({
+        type: 'log',
+        at: clock.now(),
+        level: 'warn',
+        node: h.node,
+        message: `could not fence ${h.node}: ${errorMessage(err)}`,
+      });
     }
   }
   for (const h of holders) {
@@ -82,7 +92,13 @@ async function sweepHolds(ctx: NodeCtx, holders: readonly LockHolder[], known: R
       const e = err as { code?: unknown; statusCode?: unknown };
       if (e.code !== 404 && e.statusCode !== 404) continue;
       drop.set(h.node, { node: h.node, runId: h.runId });
-      emit({ type: 'log', at: clock.now(), level: 'warn', node: h.node, message: `dropping ${describeHolder(h)}: the node no longer exists` });
+      emit({
+        type: 'log',
+        at: clock.now(),
+        level: 'warn',
+        node: h.node,
+        message: `dropping ${describeHolder(h)}: the node no longer exists`,
+      });
     }
   }
   if (drop.size > 0) await ctx.lock.drop([...drop.values()]);
@@ -107,13 +123,14 @@ interface QueueItem {
 }
 
 async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<RunResult> {
-  const { cluster, clock, emit } = deps;
+  const { clock, emit } = deps;
   const lock = leaseLockFor(deps, opts, runId);
   const ctx: NodeCtx = { deps, opts, runId, lock };
   const s = await survey(deps, lock, {
     ...(opts.nodeSelector === undefined ? {} : { nodeSelector: opts.nodeSelector }),
     probeConcurrency: opts.probeConcurrency,
     probe: 'rest',
+    onlyIfFree: true,
     order: opts.order,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
@@ -130,9 +147,19 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
   try {
     const n = await deps.janitor.collectLeftovers();
     if (n > 0)
-      emit({ type: 'log', at: clock.now(), level: 'info', message: `removed ${n} helper pod(s) left by earlier runs` });
+      emit({
+        type: 'log',
+        at: clock.now(),
+        level: 'info',
+        message: `removed ${n} helper pod(s) left by earlier runs`,
+      });
   } catch (err) {
-    emit({ type: 'log', at: clock.now(), level: 'warn', message: `could not collect helper-pod leftovers: ${errorMessage(err)}` });
+    emit({
+      type: 'log',
+      at: clock.now(),
+      level: 'warn',
+      message: `could not collect helper-pod leftovers: ${errorMessage(err)}`,
+    });
   }
 
   await sweepHolds(ctx, s.lock.record.holders, new Map(s.nodes.map((n) => [n.name, n])));
@@ -145,19 +172,26 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
       emit({ type: 'step', at: clock.now(), node: r.node.name, step: 'skipped', message: r.busy });
       continue;
     }
-    resumed.push({ node: r.node, work: { node: r.node, parsed: r.parsed, reason: 'in progress from an earlier run' } });
+    resumed.push({
+      node: r.node,
+      work: { node: r.node, parsed: r.parsed, reason: 'in progress from an earlier run' },
+    });
   }
   const unknown = s.others.filter((o) => o.verdict === 'unknown' && s.probes.has(o.node.name));
   for (const u of unknown)
     emit({ type: 'step', at: clock.now(), node: u.node.name, step: 'skipped', message: u.reason });
   const queue: QueueItem[] = [
     ...resumed,
-    ...s.candidates.map((c) => ({ node: c.node, work: { node: c.node, parsed: { kind: 'none' as const }, reason: c.reason } })),
+    ...s.candidates.map((c) => ({
+      node: c.node,
+      work: { node: c.node, parsed: { kind: 'none' as const }, reason: c.reason },
+    })),
   ];
   const unknownNames = unknown.map((u) => u.node.name);
   if (queue.length === 0) {
     if (pending.size > 0) return summarize([], pending, unknownNames);
-    const why = unknownNames.length > 0 ? `; could not check ${unknownNames.join(', ')}, not rebooting them` : '';
+    const why =
+      unknownNames.length > 0 ? `; could not check ${unknownNames.join(', ')}, not rebooting them` : '';
     return {
       ...early(unknownNames.length > 0 ? ExitCode.NodeFailed : ExitCode.Ok, `nothing to do${why}`),
       unknown: unknownNames,
@@ -175,7 +209,10 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
       await Promise.race([...active.values()].map((a) => a.done));
       continue;
     }
-    const inProgress = [...active.entries()].map(([node, a]) => ({ node, ...(a.zone ? { zone: a.zone } : {}) }));
+    const inProgress = [...active.entries()].map(([node, a]) => ({
+      node,
+      ...(a.zone ? { zone: a.zone } : {}),
+    }));
     const pick = pickNext(queue, { maxPerZone: opts.maxPerZone, inProgress });
     if (!pick.found) {
       await Promise.race([...active.values()].map((a) => a.done));
@@ -186,7 +223,10 @@ async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<
     let work = pick.item.work;
     if (work.parsed.kind === 'none') {
       // A fresh node: nothing is written while the gates are closed.
-      const gate = gateClosed !== undefined ? { reason: gateClosed, global: true } : await startGate(deps, node.name, opts.signal);
+      const gate =
+        gateClosed !== undefined
+          ? { reason: gateClosed, global: true }
+          : await startGate(deps, node.name, opts.signal);
       if (gate !== undefined) {
         if (gate.global) gateClosed = gate.reason;
         pending.set(node.name, gate.reason);

@@ -52,9 +52,12 @@ export interface StatusOptions {
   readonly signal?: AbortSignal;
 }
 
-
 export async function status(deps: RunDeps, opts: StatusOptions): Promise<StatusReport> {
-  const lockView = leaseLockFor(deps, { owner: 'status', concurrency: 1, lockTtlMs: 1, maxPerZone: 0 }, 'status');
+  const lockView = leaseLockFor(
+    deps,
+    { owner: 'status', concurrency: 1, lockTtlMs: 1, maxPerZone: 0 },
+    'status',
+  );
   const s = await survey(deps, lockView, {
     ...(opts.nodeSelector === undefined ? {} : { nodeSelector: opts.nodeSelector }),
     probeConcurrency: opts.probeConcurrency,

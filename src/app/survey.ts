@@ -28,7 +28,8 @@ export interface Survey {
   readonly window: WindowState;
   /** Selected nodes, by name. */
   readonly nodes: readonly NodeView[];
-  readonly lock: { readonly ok: true; readonly record: LockRecord } | { readonly ok: false; readonly error: string };
+  readonly lock:
+    { readonly ok: true; readonly record: LockRecord } | { readonly ok: false; readonly error: string };
   readonly foreignLock: ForeignLockVerdict;
   /** Selected nodes that carry a record, in order. */
   readonly recorded: readonly RecordedNode[];
@@ -44,6 +45,8 @@ export interface SurveyOptions {
   readonly probeConcurrency: number;
   /** 'rest': probe the nodes without a record that are not excluded (run, plan); 'all': every node (status). */
   readonly probe: 'rest' | 'all' | 'none';
+  /** Check no sentinel while the lock is unreadable or kured holds its lock: a run would start nothing anyway. */
+  readonly onlyIfFree?: boolean;
   readonly order?: 'name' | 'zone-interleaved';
   readonly signal?: AbortSignal;
 }
@@ -63,13 +66,11 @@ export function inProgressOf(nodes: readonly NodeView[]): InProgressNode[] {
   return out;
 }
 
-export async function survey(
-  deps: RunDeps,
-  lock: LeaseLock,
-  opts: SurveyOptions,
-): Promise<Survey> {
+export async function survey(deps: RunDeps, lock: LeaseLock, opts: SurveyOptions): Promise<Survey> {
   const at = deps.serverTime.now();
-  const nodes = (await deps.cluster.listNodes(opts.nodeSelector)).sort((a, b) => a.name.localeCompare(b.name));
+  const nodes = (await deps.cluster.listNodes(opts.nodeSelector)).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   // Every node in progress, whatever this run's selector: they all count against the limits.
   const labelled = opts.nodeSelector ? await deps.cluster.listNodes(IN_PROGRESS_LABEL) : [];
   const byName = new Map<string, NodeView>();
@@ -95,13 +96,20 @@ export async function survey(
   }
   const recordedNames = new Set(recorded.map((r) => r.node.name));
   const rest = nodes.filter((n) => !recordedNames.has(n.name));
+  const stopped = opts.onlyIfFree === true && (!read.ok || !foreignLock.free);
   const toProbe =
-    opts.probe === 'none' ? [] : opts.probe === 'all' ? nodes : rest.filter((n) => excludedBy(n) === undefined);
+    opts.probe === 'none' || stopped
+      ? []
+      : opts.probe === 'all'
+        ? nodes
+        : rest.filter((n) => excludedBy(n) === undefined);
   let probes: ReadonlyMap<string, SentinelResult>;
   try {
     probes = await probeNodes(deps, toProbe, opts.probeConcurrency, opts.signal);
   } catch (err) {
-    probes = new Map(toProbe.map((n) => [n.name, { kind: 'unknown', error: errorMessage(err), source: 'probe' }]));
+    probes = new Map(
+      toProbe.map((n) => [n.name, { kind: 'unknown', error: errorMessage(err), source: 'probe' }]),
+    );
   }
   const sel = selectCandidates(rest, probes, { order: opts.order ?? 'name' });
   return {
@@ -119,7 +127,11 @@ export async function survey(
 }
 
 /** The lock as this run sees it (plan and status use one with a run ID of their own, and never write). */
-export function leaseLockFor(deps: RunDeps, opts: Pick<RunOptions, 'owner' | 'concurrency' | 'lockTtlMs' | 'maxPerZone'>, runId: string): LeaseLock {
+export function leaseLockFor(
+  deps: RunDeps,
+  opts: Pick<RunOptions, 'owner' | 'concurrency' | 'lockTtlMs' | 'maxPerZone'>,
+  runId: string,
+): LeaseLock {
   return new LeaseLock(deps, {
     owner: opts.owner,
     runId,

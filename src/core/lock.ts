@@ -26,7 +26,10 @@ export function holdState(
 ): { readonly live: true } | { readonly live: false; readonly why: string } {
   if (liveness(h.proc) === 'dead') return { live: false, why: `its process (pid ${h.proc.pid}) is gone` };
   if (isExpired(h, now))
-    return { live: false, why: `not renewed for ${Math.round((now - h.renewedAt) / 1000)}s (TTL ${h.ttlMs / 1000}s)` };
+    return {
+      live: false,
+      why: `not renewed for ${Math.round((now - h.renewedAt) / 1000)}s (TTL ${h.ttlMs / 1000}s)`,
+    };
   return { live: true };
 }
 
@@ -75,10 +78,7 @@ export type AcquireVerdict =
     };
 
 /** Dead holds, for the caller to fence (their nodes' intents cleared) before a decision drops them. */
-export function deadHolds(
-  record: LockRecord,
-  ctx: Pick<AcquireContext, 'now' | 'liveness'>,
-): LockHolder[] {
+export function deadHolds(record: LockRecord, ctx: Pick<AcquireContext, 'now' | 'liveness'>): LockHolder[] {
   return record.holders.filter((h) => !holdState(h, ctx.now, ctx.liveness).live);
 }
 
@@ -103,7 +103,9 @@ export function decideAcquire(record: LockRecord, req: AcquireRequest, ctx: Acqu
     [...busy.keys()]
       .map((n) => {
         const h = live.find((x) => x.node === n);
-        return h ? describeHolder(h) : `${n} (${ctx.inProgress.find((x) => x.node === n)?.why ?? 'in progress'})`;
+        return h
+          ? describeHolder(h)
+          : `${n} (${ctx.inProgress.find((x) => x.node === n)?.why ?? 'in progress'})`;
       })
       .join(', ');
   const droppedNote = dropped.length > 0 ? `; dead: ${dropped.map(describeHolder).join(', ')}` : '';

@@ -2,8 +2,9 @@
 // triggered, does it count against the limits, must a resume see the need again, where a resume starts, what a
 // closed gate does), transition() the one set of legal moves, and resumeDecision() reads both. The record itself
 // (shape, token, parsing) is in core/node-record.ts.
-// May import: core/types, core/node-record.
+// May import: core/types, core/keys, core/node-record.
 
+import { EXCLUDE_LABEL } from './keys.js';
 import type { NodeView } from './types.js';
 import {
   NodePhase,
@@ -105,7 +106,11 @@ export function countsInProgress(parsed: ParsedNodeRecord): boolean {
 
 export type NodeEvent =
   | { readonly type: 'cordoned'; readonly wasUnschedulable: boolean; readonly bootID: string }
-  | { readonly type: 'drained'; readonly workloads?: readonly WorkloadRef[]; readonly pdbs?: readonly string[] }
+  | {
+      readonly type: 'drained';
+      readonly workloads?: readonly WorkloadRef[];
+      readonly pdbs?: readonly string[];
+    }
   | { readonly type: 'drain-failed'; readonly message: string }
   /** currentBootID: the node's boot ID seen just now; the request is refused unless it is still the recorded one. */
   | { readonly type: 'reboot-requested'; readonly currentBootID: string; readonly force?: boolean }
@@ -231,11 +236,16 @@ export interface ResumeDecision {
 /** What a run does with a node: fresh (no record), or resuming a record it has taken over. */
 export function resumeDecision(
   parsed: ParsedNodeRecord,
-  node: Pick<NodeView, 'bootID'> & Partial<Pick<NodeView, 'ready'>>,
+  node: Pick<NodeView, 'bootID'> & Partial<Pick<NodeView, 'ready' | 'labels'>>,
   opts: { readonly forceReboot?: boolean } = {},
 ): ResumeDecision {
   if (parsed.kind === 'none')
-    return { start: 'cordon', reason: 'no state recorded: start from the beginning', gate: 'undo', needsEvidence: true };
+    return {
+      start: 'cordon',
+      reason: 'no state recorded: start from the beginning',
+      gate: 'undo',
+      needsEvidence: true,
+    };
   if (parsed.kind === 'unreadable') {
     return {
       start: 'manual',
@@ -258,6 +268,13 @@ export function resumeDecision(
     };
   }
   const acts = start === 'cordon';
+  if (acts && rule.needsEvidence && node.labels?.[EXCLUDE_LABEL] === 'true') {
+    return {
+      start: 'undo',
+      reason: `${r.phase}, but opted out by the label ${EXCLUDE_LABEL}=true since: undo, no reboot`,
+      needsEvidence: false,
+    };
+  }
   const reason =
     start === 'undo'
       ? booted

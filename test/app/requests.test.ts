@@ -112,7 +112,8 @@ test('a record taken over before the trigger: the trigger is a compare-and-swap,
   const cluster = afterPatch(h.deps.cluster, () => {
     const n = w.mem.node('a');
     const parsed = parseNodeRecord(n.annotations[STATE_ANNOTATION]);
-    if (parsed.kind !== 'ok' || parsed.record.phase !== 'drained' || parsed.record.token.runId === 'other') return;
+    if (parsed.kind !== 'ok' || parsed.record.phase !== 'drained' || parsed.record.token.runId === 'other')
+      return;
     // Another run takes the record over (as it may once it judged this one dead): the next generation.
     const token = { ...parsed.record.token, runId: 'other', gen: parsed.record.token.gen + 1 };
     n.annotations[STATE_ANNOTATION] = JSON.stringify({ ...parsed.record, token });
@@ -120,9 +121,12 @@ test('a record taken over before the trigger: the trigger is a compare-and-swap,
   });
   const res = await runOnce({ ...h.deps, cluster }, options());
   assert.equal(res.exitCode, 1);
-  assert.match(res.reason, /lost the lock \(a: its record now belongs to alice@ops, run other, generation 1\)/);
+  assert.match(
+    res.reason,
+    /lost the lock \(a: its record now belongs to alice@ops, run other, generation 1\)/,
+  );
   assert.deepEqual(boots(w), { a: 0, b: 0 });
   assert.equal(w.rebooter.triggers.length, 0);
-  assert.equal(phaseOf(w, 'a'), 'drained', 'the record is the other run\'s, as it left it');
+  assert.equal(phaseOf(w, 'a'), 'drained', "the record is the other run's, as it left it");
   assert.equal(w.mem.node('a').unschedulable, true, 'nothing undone by the run that lost it');
 });

@@ -17,7 +17,16 @@ test('a node that needs a reboot is cordoned, drained, rebooted once, uncordoned
   assert.equal(w.mem.node('a').unschedulable, false);
   assert.equal(w.mem.node('a').annotations[STATE_ANNOTATION], undefined);
   assert.deepEqual(w.lease.holders(), []);
-  assert.deepEqual(stepsOf(h.events, 'a'), ['lock', 'check', 'cordon', 'drain', 'reboot', 'back', 'back', 'done']);
+  assert.deepEqual(stepsOf(h.events, 'a'), [
+    'lock',
+    'check',
+    'cordon',
+    'drain',
+    'reboot',
+    'back',
+    'back',
+    'done',
+  ]);
   const pods = [...w.mem.pods.values()].filter((p) => p.owner?.name === 'web');
   assert.equal(pods.length, 3);
   assert.ok(

@@ -3,9 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runOnce } from '../../src/app/run.js';
-import { emptyLockRecord, serializeLockRecord } from '../../src/core/lock.js';
+import { EXPIRY_MARGIN_MS, emptyLockRecord, serializeLockRecord } from '../../src/core/lock.js';
 import type { Blocker } from '../../src/ports/blockers.js';
-import type { ProcessInfo } from '../../src/ports/process.js';
 import { boots, drive, harness, options, world } from '../support/app-harness.js';
 
 test('two concurrent runs with --concurrency 1 on different nodes never have two nodes down at once', async () => {
@@ -41,48 +40,62 @@ test('two runs over the same nodes reboot each node once; a node rebooted by the
   assert.equal(w.mem.maxDisrupted, 2, 'the admin-cordoned node plus one being rebooted');
   assert.equal(w.mem.node('node-2').unschedulable, true);
   assert.deepEqual([...ra.rebooted, ...rb.rebooted].sort(), ['node-1', 'node-2', 'node-3']);
-  assert.match([ra.reason, rb.reason].join(' '), /rebooted since it was checked/);
+  assert.match([ra.reason, rb.reason].join(' '), /no reboot required any more/);
   assert.deepEqual(w.lease.holders(), []);
 });
 
 test('two runs of the same owner at once (two terminals, an overlapping cron job) keep out of each other’s way', async () => {
   const w = world(3);
   w.mem.node('node-2').unschedulable = true; // cordoned by an admin
-  const alive = new Set([101, 102]);
-  const self = (pid: number): ProcessInfo => ({ host: 'ci-1', pid, isAlive: (p) => alive.has(p) });
-  const first = harness(w);
-  const second = harness(w);
+  const first = harness(w, { identity: w.procs.spawn({ host: 'ci-1', pid: 101 }) });
+  const second = harness(w, { identity: w.procs.spawn({ host: 'ci-1', pid: 102 }) });
   const [r1, r2] = await Promise.all([
-    runOnce({ ...first.deps, self: self(101) }, options({ lockWaitMs: 3_600_000 })),
-    runOnce({ ...second.deps, self: self(102) }, options({ lockWaitMs: 3_600_000 })),
+    runOnce(first.deps, options({ lockWaitMs: 3_600_000 })),
+    runOnce(second.deps, options({ lockWaitMs: 3_600_000 })),
   ]);
   assert.deepEqual(boots(w), { 'node-1': 1, 'node-2': 1, 'node-3': 1 });
   assert.equal(w.mem.maxDisrupted, 2, 'the admin-cordoned node plus one being rebooted');
   assert.equal(w.mem.node('node-2').unschedulable, true);
   const all = [r1.reason, r2.reason].join(' ');
-  assert.doesNotMatch(all, /lost the lock|resuming/, 'neither run took over the other’s live hold');
+  assert.doesNotMatch(all, /lost the lock|took over/, 'neither run took over the other’s live hold');
   assert.equal(r1.exitCode, 0, r1.reason);
   assert.equal(r2.exitCode, 0, r2.reason);
   assert.deepEqual(w.lease.holders(), []);
   const resumed = [...first.events, ...second.events].filter(
-    (e) => e.type === 'lock' && e.action === 'acquired' && /earlier run/.test(e.message ?? ''),
+    (e) => e.type === 'lock' && e.action === 'acquired' && /took over/.test(e.message ?? ''),
   );
   assert.deepEqual(resumed, []);
 });
 
 test('a run of the same owner whose process died is resumed at once, without waiting for its TTL', async () => {
   const w = world(['a']);
-  const alive = new Set([101, 102]);
-  const self = (pid: number): ProcessInfo => ({ host: 'ci-1', pid, isAlive: (p) => alive.has(p) });
-  const dying = harness(w, { crashAfterWrites: 2 }); // the hold, then the cordon with the record
-  void runOnce({ ...dying.deps, self: self(101) }, options({ lockTtlMs: 3_600_000 }));
+  const dying = harness(w, { crashAfterWrites: 3 }); // the intent, the slot, then the cordon with the record
+  void runOnce(dying.deps, options({ lockTtlMs: 3_600_000 }));
   while (!dying.session.dead) await w.clock.advance(100);
-  alive.delete(101);
   const start = w.clock.now();
-  const r = await runOnce({ ...harness(w).deps, self: self(102) }, options({ lockTtlMs: 3_600_000 }));
+  const r = await runOnce(harness(w).deps, options({ lockTtlMs: 3_600_000 }));
   assert.equal(r.exitCode, 0, r.reason);
   assert.deepEqual(boots(w), { a: 1 });
   assert.ok(w.clock.now() - start < 600_000, 'resumed long before the one-hour TTL');
+});
+
+test('a run in another container (same host name and pid, another pid namespace) is not judged dead: its hold expires first', async () => {
+  const w = world(['a']);
+  const dying = harness(w, {
+    crashAfterWrites: 3,
+    identity: w.procs.spawn({ host: 'pod', pid: 1, pidNs: 'pid:[1]' }),
+  });
+  void runOnce(dying.deps, options({ lockTtlMs: 600_000 }));
+  while (!dying.session.dead) await w.clock.advance(100);
+  const twin = { identity: w.procs.spawn({ host: 'pod', pid: 1, pidNs: 'pid:[2]' }) };
+  const early = await runOnce(harness(w, twin).deps, options({ lockTtlMs: 600_000 }));
+  assert.equal(early.exitCode, 3, early.reason);
+  assert.match(early.reason, /in progress by alice@ops \(run \w+, pid 1 on pod\)/);
+  assert.deepEqual(boots(w), { a: 0 });
+  await w.clock.advance(600_000 + 10_000);
+  const later = await runOnce(harness(w, twin).deps, options({ lockTtlMs: 600_000 }));
+  assert.equal(later.exitCode, 0, later.reason);
+  assert.deepEqual(boots(w), { a: 1 });
 });
 
 test('a second run finds the lock held and exits 3 without touching another node', async () => {
@@ -94,7 +107,7 @@ test('a second run finds the lock held and exits 3 without touching another node
   const bob = harness(w);
   const rb = await runOnce(bob.deps, options({ owner: 'bob@ci' }));
   assert.equal(rb.exitCode, 3, rb.reason);
-  assert.match(rb.reason, /lock held: lock full: 1\/1 held by a \(alice@ops/);
+  assert.match(rb.reason, /lock held: lock full: 1\/1 in progress: a \(alice@ops/);
   await first;
   assert.equal(w.mem.maxDisrupted, 1);
 });
@@ -103,19 +116,16 @@ test('a dead holder expires after its TTL and the next run proceeds', async () =
   const w = world(['a']);
   const t = w.clock.now();
   const stale = {
-    version: 1 as const,
-    maxHolders: 1,
+    ...emptyLockRecord(1),
     holders: [
       {
         node: 'gone-run-node',
         owner: 'bob@ci',
         runId: 'x',
+        proc: { id: 'elsewhere', host: 'ci', pid: 7 },
         acquiredAt: t - 3_600_000,
-        renewedAt: t - 600_001,
+        renewedAt: t - 600_001 - EXPIRY_MARGIN_MS,
         ttlMs: 600_000,
-        wasUnschedulable: false,
-        bootID: 'b',
-        phase: 'drained',
       },
     ],
   };
@@ -125,7 +135,11 @@ test('a dead holder expires after its TTL and the next run proceeds', async () =
   const res = await runOnce(h.deps, options());
   assert.equal(res.exitCode, 0, res.reason);
   assert.deepEqual(res.rebooted, ['a']);
-  assert.ok(h.events.some((e) => e.type === 'log' && /hold on gone-run-node .* expired/.test(e.message)));
+  assert.ok(
+    h.events.some(
+      (e) => e.type === 'log' && /dropping the hold of gone-run-node .*not renewed for/.test(e.message),
+    ),
+  );
 });
 
 test('a live holder from another run is respected until its TTL', async () => {
@@ -141,9 +155,7 @@ test('a live holder from another run is respected until its TTL', async () => {
         acquiredAt: t,
         renewedAt: t - 1000,
         ttlMs: 600_000,
-        wasUnschedulable: false,
-        bootID: 'b',
-        phase: 'rebooting',
+        proc: { id: 'elsewhere', host: 'ci', pid: 7 },
       },
     ],
   };
@@ -167,10 +179,8 @@ test('a hold on a node that no longer exists is released', async () => {
         runId: 'x',
         acquiredAt: t,
         renewedAt: t,
-        ttlMs: 0,
-        wasUnschedulable: false,
-        bootID: 'b',
-        phase: 'ready-timeout',
+        ttlMs: 600_000,
+        proc: { id: 'elsewhere', host: 'ci', pid: 7 },
       },
     ],
   };
@@ -291,7 +301,7 @@ test('the hold is renewed while a node is in progress, so it outlives its TTL', 
     runOnce(harness(w).deps, options({ owner: 'bob@ci', nodeSelector: 'pool=other' })),
   );
   assert.equal(bob.exitCode, 3, bob.reason);
-  assert.match(bob.reason, /lock full: 1\/1 held by a \(alice@ops/);
+  assert.match(bob.reason, /lock full: 1\/1 in progress: a \(alice@ops/);
   const ra = await drive(w.clock, alice);
   assert.equal(ra.exitCode, 0, ra.reason);
   assert.equal(w.mem.maxDisrupted, 1);

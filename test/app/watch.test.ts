@@ -104,7 +104,11 @@ test('a stop request after the trigger keeps the record; a new watch resumes and
   const h = harness(w);
   const ac = stopWhen(h, (e) => e.type === 'reboot-progress' && e.stage === 'triggered');
   await watch(h.deps, options({ signal: ac.signal }), defaultWatchOptions);
-  assert.match(w.mem.node('a').annotations[STATE_ANNOTATION] ?? '', /"phase":"rebooting"/, 'the record stays: the reboot is under way');
+  assert.match(
+    w.mem.node('a').annotations[STATE_ANNOTATION] ?? '',
+    /"phase":"rebooting"/,
+    'the record stays: the reboot is under way',
+  );
   const h2 = harness(w);
   const ac2 = stopWhen(h2, (e) => e.type === 'node-result');
   await watch(h2.deps, options({ signal: ac2.signal }), defaultWatchOptions);
