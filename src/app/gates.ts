@@ -4,6 +4,7 @@
 
 import { agentReport } from '../core/agent-report.js';
 import { anyBlocks, type BlockerOutcome, type BlockVerdict } from '../core/blockers.js';
+import { excludedBy } from '../core/order.js';
 import type { NodeView, SentinelResult } from '../core/types.js';
 import type { RunDeps } from './types.js';
 import { errorMessage, mapLimit } from './util.js';
@@ -70,7 +71,11 @@ export async function startGate(
   deps: RunDeps,
   node: string,
   signal?: AbortSignal,
+  view?: NodeView,
 ): Promise<{ reason: string; global: boolean } | undefined> {
+  // The exclusion label is a gate too: nothing is triggered on an opted-out node, whatever its record says.
+  const excluded = view === undefined ? undefined : excludedBy(view);
+  if (excluded !== undefined) return { reason: excluded, global: false };
   const w = deps.windowState(deps.serverTime.now());
   if (!w.canStart) {
     const when = w.nextOpen !== undefined ? `; next opens ${new Date(w.nextOpen).toISOString()}` : '';

@@ -224,7 +224,7 @@ async function drain(r: NodeRun): Promise<Next> {
 
 /** The gates again, just before the trigger (a drain can take long), and the node still cordoned as we left it. */
 async function gate(r: NodeRun): Promise<Next> {
-  const closed = await startGate(r.ctx.deps, r.name, r.signal);
+  const closed = await startGate(r.ctx.deps, r.name, r.signal, r.h.node);
   if (r.signal.aborted) return stopped(r);
   if (closed !== undefined) {
     if (!PHASES[r.h.record.phase].triggered) return undo(r, 'pending', `not rebooted: ${closed.reason}`);

@@ -97,7 +97,7 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
     }
     if (decision.gate !== undefined && !(work.gatePassed === true && claim.adopted === undefined)) {
       // Nothing is cordoned, drained or triggered while the window is closed, a blocker says no or kured holds its lock.
-      const closed = await startGate(ctx.deps, name, signal);
+      const closed = await startGate(ctx.deps, name, signal, h.node);
       if (closed !== undefined) {
         if (decision.gate === 'undo') {
           const n = await undo(r, 'pending', closed.reason);

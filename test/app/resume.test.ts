@@ -208,3 +208,21 @@ test('a record that another run cleared after this run listed the node is taken 
   }
   assert.ok(tried > 3, `several crash points leave a record (${tried})`);
 });
+
+test('an opted-out node with a triggered record on its own boot is left as recorded: no new trigger', async () => {
+  const w = world(['a']);
+  w.mem.node('a').behaviour = 'ignores-reboot';
+  const first = await runOnce(harness(w).deps, options({ rebootTimeoutMs: 60_000 }));
+  assert.equal(first.exitCode, 1, first.reason);
+  assert.equal(phaseOf(w, 'a'), 'reboot-timeout');
+  const triggers = w.rebooter.triggers.length;
+  w.mem.node('a').labels['reboot-daemon.io/exclude'] = 'true';
+  const res = await runOnce(harness(w).deps, options());
+  assert.equal(res.exitCode, 3, res.reason);
+  assert.match(
+    res.reason,
+    /opted out by the label reboot-daemon.io\/exclude=true; left as recorded \(reboot-timeout\)/,
+  );
+  assert.equal(w.rebooter.triggers.length, triggers, 'no new trigger');
+  assert.equal(phaseOf(w, 'a'), 'reboot-timeout');
+});

@@ -235,9 +235,11 @@ const MOVES: readonly [NodeEvent['type'], NodePhase, NodePhase][] = [
   ['boot-seen', 'reboot-timeout', 'rebooted'],
   ['reboot-timeout', 'rebooting', 'reboot-timeout'],
   ['ready-timeout', 'rebooted', 'ready-timeout'],
+  ['ready-timeout', 'ready-timeout', 'ready-timeout'], // a resume that times out again records it again
   ['uncordoned', 'rebooted', 'uncordoned'],
   ['uncordoned', 'ready-timeout', 'uncordoned'],
   ['health-timeout', 'uncordoned', 'health-timeout'],
+  ['health-timeout', 'health-timeout', 'health-timeout'],
 ];
 
 for (const [type, from, to] of MOVES) {
@@ -526,3 +528,54 @@ test('no sequence of events and resumes reboots twice for one need, or uncordons
     { numRuns: 500 },
   );
 });
+
+test('a re-drain of a triggered node keeps the first drain’s workloads: the health wait compares with them', () => {
+  const baseline = [{ namespace: 'default', kind: 'ReplicaSet', name: 'web', readyBefore: 3 }];
+  const t = transition(
+    rec({ phase: 'rebooting', workloads: baseline, pdbs: ['default/web'] }),
+    { type: 'drained', workloads: [], pdbs: [] },
+    T1,
+  );
+  assert.equal(t.ok, true);
+  if (!t.ok) return;
+  assert.deepEqual(t.record.workloads, baseline);
+  assert.deepEqual(t.record.pdbs, ['default/web']);
+});
+
+const RESUME_WITH_NODE: readonly [
+  string,
+  NodePhase,
+  { ready?: 'True' | 'False' | 'Unknown'; excluded?: boolean },
+  string,
+][] = [
+  [
+    'a triggered node down since the trigger waits for the boot',
+    'rebooting',
+    { ready: 'Unknown' },
+    'wait-boot',
+  ],
+  ['a reboot-timeout node down since waits for the boot', 'reboot-timeout', { ready: 'False' }, 'wait-boot'],
+  ['a triggered node up on the same boot is re-cordoned first', 'rebooting', { ready: 'True' }, 'cordon'],
+  ['an excluded node before its trigger is undone', 'drained', { ready: 'True', excluded: true }, 'undo'],
+  ['an excluded intent is undone', 'locked', { excluded: true }, 'undo'],
+  [
+    'an excluded node after its trigger is not undone here (its gate holds it as recorded)',
+    'rebooting',
+    { ready: 'True', excluded: true },
+    'cordon',
+  ],
+];
+
+for (const [what, phase, n, start] of RESUME_WITH_NODE) {
+  test(`resume: ${what}`, () => {
+    const d = resumeDecision(
+      { kind: 'ok', record: rec({ phase }) },
+      {
+        bootID: rec({ phase }).bootID,
+        ...(n.ready ? { ready: n.ready } : {}),
+        labels: n.excluded ? { 'reboot-daemon.io/exclude': 'true' } : {},
+      },
+    );
+    assert.equal(d.start, start, d.reason);
+  });
+}
