@@ -18,6 +18,7 @@ import { newRunId, runOnce } from '../app/run.js';
 import { status, type StatusReport } from '../app/status.js';
 import { resolveRunOptions, type RunDeps, type RunOptions, type RunResult } from '../app/types.js';
 import { InputError } from '../core/errors.js';
+import { IN_PROGRESS_LABEL } from '../core/keys.js';
 import type { EmitFn } from '../core/events.js';
 import { windowState } from '../core/window.js';
 import type { Blocker } from '../ports/blockers.js';
@@ -60,11 +61,16 @@ export function connect(
   return makeClients(kc, { requestTimeoutMs: config.kube.requestTimeoutMs, clock });
 }
 
-/** Only the named nodes, when names were given; an unknown name is an input error. */
+/**
+ * Only the named nodes, when names were given; an unknown name is an input error. The list of nodes in
+ * progress (the in-progress label) is not narrowed: every node in progress counts against the limits, named
+ * or not.
+ */
 export function restrictToNodes(cluster: ClusterPort, names: readonly string[]): ClusterPort {
   if (names.length === 0) return cluster;
   const wanted = new Set(names);
   const listNodes: ClusterPort['listNodes'] = async (selector) => {
+    if (selector === IN_PROGRESS_LABEL) return cluster.listNodes(selector);
     const all = await cluster.listNodes(selector);
     const found = new Set(all.map((n) => n.name));
     const missing = names.filter((n) => !found.has(n));
