@@ -74,7 +74,8 @@ export function buildRunConfig(argv: ArgvLike, extras: ConfigExtras = {}): RunCo
     },
     lock: {
       concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1),
-      ttlMs: duration(argv, 'lock-ttl', DEFAULTS.lockTtl, { allowZero: true }),
+      // Above 0: every hold expires (a Lease record with a TTL of 0 is unreadable to every run).
+      ttlMs: duration(argv, 'lock-ttl', DEFAULTS.lockTtl),
       releaseDelayMs: duration(argv, 'lock-release-delay', DEFAULTS.lockReleaseDelay, { allowZero: true }),
     },
     drain: {

@@ -113,7 +113,7 @@ export function podOptions<T>(y: Argv<T>): Argv<T> {
 export function lockOptions<T>(y: Argv<T>): Argv<T> {
   return group(y, 'Lock:', {
     concurrency: num('How many nodes may reboot at once', { default: DEFAULTS.concurrency }),
-    'lock-ttl': str('A hold expires unless renewed within this time; 0 means never', {
+    'lock-ttl': str("A hold expires unless renewed within this time, on the API server's clock", {
       default: DEFAULTS.lockTtl,
     }),
     'lock-release-delay': str('Wait this long after a node is back before freeing its lock slot', {

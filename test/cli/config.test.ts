@@ -202,6 +202,8 @@ describe('bad flags are an InputError naming the flag and the accepted form', ()
     ['a duration without unit', ['--drain-timeout', '5 minutes'], /--drain-timeout.*accepted: 1h30m/],
     ['a negative duration', ['--lock-ttl=-5m'], /--lock-ttl.*negative/],
     ['a zero reboot timeout', ['--reboot-timeout', '0'], /--reboot-timeout.*greater than zero/],
+    // Every hold expires: a Lease hold with a TTL of 0 would make the record unreadable to every run.
+    ['a zero lock TTL', ['--lock-ttl', '0'], /--lock-ttl.*greater than zero/],
     ['a bad node selector', ['-l', 'a=(b'], /--node-selector.*accepted/],
     ['a bad blocking pod selector', ['--blocking-pod-selector', 'x>1'], /--blocking-pod-selector/],
     [
