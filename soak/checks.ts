@@ -6,14 +6,16 @@
 import type { RecordEntry } from '../src/sim/record.js';
 import type { KObject, Store } from '../src/sim/types.js';
 import type { RunInfo } from './lanes.js';
+import { IN_PROGRESS_KEY, readRecord, STATE_KEY } from './records.js';
 import type { SoakRoles } from './scenario.js';
+
+export { IN_PROGRESS_KEY, STATE_KEY };
 
 export interface Violation {
   readonly invariant: string;
   readonly detail: string;
 }
 
-export const STATE_KEY = 'reboot-daemon.io/state';
 export const HELPER_SELECTOR = 'app.kubernetes.io/managed-by=reboot-daemon';
 export const LEASE_NAMESPACE = 'reboot-daemon';
 export const LEASE_NAME = 'reboot-daemon-lock';
@@ -105,11 +107,13 @@ export function checkAdminCordons(
   return out;
 }
 
+/** A Lease hold as the checks read it (the Lease counts slots only: no phase, no boot ID, a TTL above 0). */
 interface Holder {
   readonly node?: unknown;
-  readonly ttlMs?: unknown;
-  readonly phase?: unknown;
   readonly owner?: unknown;
+  readonly runId?: unknown;
+  readonly proc?: unknown;
+  readonly ttlMs?: unknown;
 }
 
 /** The Lease's holders, or an error text. */
@@ -127,8 +131,9 @@ export function leaseHolders(store: Store): Holder[] | string {
 }
 
 /**
- * The end state: every node we cordoned is uncordoned but the dead one; no state annotation but the dead
- * node's; no helper pods; the Lease holds nothing but the dead node, kept (TTL 0) after its reboot timeout.
+ * The end state: every node we cordoned is uncordoned but the dead one; no record (and no in-progress label) but
+ * the dead node's; no helper pods; the Lease holds nothing. The dead node stays cordoned and keeps its record,
+ * past the trigger and never booted, and that record counts against --concurrency; its slot was released.
  */
 export function checkEndState(store: Store, roles: SoakRoles): Violation[] {
   const out: Violation[] = [];
@@ -137,14 +142,11 @@ export function checkEndState(store: Store, roles: SoakRoles): Violation[] {
     const name = n.metadata.name;
     const cordoned = n.spec?.unschedulable === true;
     const state = n.metadata.annotations?.[STATE_KEY];
+    const label = n.metadata.labels?.[IN_PROGRESS_KEY];
     if (name === roles.dead) {
       if (!cordoned)
         out.push({ invariant: 'the dead node stays cordoned', detail: `${name} is schedulable` });
-      if (state === undefined)
-        out.push({
-          invariant: 'the dead node keeps its recorded state',
-          detail: `${name} has no ${STATE_KEY}`,
-        });
+      out.push(...deadRecord(name, state, label));
       continue;
     }
     if (cordoned && !admin.has(name))
@@ -157,6 +159,11 @@ export function checkEndState(store: Store, roles: SoakRoles): Violation[] {
         invariant: 'no node is left in progress',
         detail: `${name} still has ${STATE_KEY}: ${state}`,
       });
+    if (label !== undefined)
+      out.push({
+        invariant: 'no node is left in progress',
+        detail: `${name} still has ${IN_PROGRESS_KEY}=${label}`,
+      });
   }
   const helpers = store.list('pods', { labelSelector: HELPER_SELECTOR }).items;
   for (const p of helpers.slice(0, LIST_LIMIT)) {
@@ -166,27 +173,32 @@ export function checkEndState(store: Store, roles: SoakRoles): Violation[] {
     out.push({ invariant: 'no helper pods are left', detail: `and ${helpers.length - LIST_LIMIT} more` });
   const holders = leaseHolders(store);
   if (typeof holders === 'string') {
-    out.push({ invariant: 'the Lease holds nothing but the dead node', detail: holders });
+    out.push({ invariant: 'the Lease holds nothing at the end', detail: holders });
   } else {
-    const others = holders.filter((h) => h.node !== roles.dead);
-    const dead = holders.filter((h) => h.node === roles.dead);
-    for (const h of others)
+    for (const h of holders)
       out.push({
-        invariant: 'the Lease holds nothing but the dead node',
-        detail: `also held: ${JSON.stringify(h)}`,
+        invariant: 'the Lease holds nothing at the end',
+        detail: `${h.node === roles.dead ? 'the dead node is still held' : 'held'}: ${JSON.stringify(h)}`,
       });
-    if (dead.length !== 1) {
-      out.push({
-        invariant: 'the Lease holds nothing but the dead node',
-        detail: `the dead node ${roles.dead} is held ${dead.length} times`,
-      });
-    } else if (dead[0]?.ttlMs !== 0) {
-      out.push({
-        invariant: 'the dead node is kept (TTL 0) until a person fixes it',
-        detail: `hold: ${JSON.stringify(dead[0])}`,
-      });
-    }
   }
+  return out;
+}
+
+/** The dead node's record: readable, past the trigger and never booted (no new boot ID), labelled in progress. */
+function deadRecord(name: string, state: string | undefined, label: string | undefined): Violation[] {
+  const invariant = 'the dead node keeps its record, triggered and never booted';
+  if (state === undefined) return [{ invariant, detail: `${name} has no ${STATE_KEY}` }];
+  const out: Violation[] = [];
+  const r = readRecord(state);
+  if (typeof r === 'string') out.push({ invariant, detail: `${name}: ${r}` });
+  else if (
+    !['rebooting', 'reboot-timeout'].includes(r.phase) ||
+    r.newBootID !== undefined ||
+    r.wasUnschedulable
+  )
+    out.push({ invariant, detail: `${name}: ${state}` });
+  if (label !== 'true')
+    out.push({ invariant, detail: `${name} has ${IN_PROGRESS_KEY}=${String(label)}, not true` });
   return out;
 }
 

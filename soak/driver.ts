@@ -20,6 +20,7 @@ import {
 import { ConcurrencyWatch } from './concurrency.js';
 import { describeRun, workLeft } from './progress.js';
 import { Lane, type RunInfo } from './lanes.js';
+import { RecordWatch } from './records.js';
 import { soakCluster, type SoakRoles, type SoakSize } from './scenario.js';
 
 export interface SoakProfile {
@@ -44,12 +45,20 @@ export const PROFILES: Readonly<Record<'short' | 'long', SoakProfile>> = {
 
 export const CONCURRENCY = 2;
 
-/** The flags of every run: both lanes share them; the waits suit the simulator's clock ×timeScale. */
-export function runFlags(kubeconfig: string): string[] {
+/** A hold's TTL in real seconds. */
+export const LOCK_TTL_REAL_SECONDS = 30;
+
+/**
+ * The flags of every run: both lanes share them; the waits suit the simulator's clock ×timeScale. The runs'
+ * own waits are on their local (real) clock, but a hold's expiry is judged on the API server's clock, which is
+ * the simulator's: the TTL is given in simulated seconds, so that a hold lasts LOCK_TTL_REAL_SECONDS real ones.
+ */
+export function runFlags(kubeconfig: string, timeScale: number): string[] {
+  const ttl = `${LOCK_TTL_REAL_SECONDS * timeScale}s`;
   return [
     ...['--kubeconfig', kubeconfig, '--log-format', 'json', '--concurrency', String(CONCURRENCY)],
     ...['--force', '--delete-emptydir-data', '--ready-stable', '2s', '--reboot-timeout', '10s'],
-    ...['--ready-timeout', '30s', '--lock-ttl', '30s', '--probe-concurrency', '10', '--probe-timeout', '20s'],
+    ...['--ready-timeout', '30s', '--lock-ttl', ttl, '--probe-concurrency', '10', '--probe-timeout', '20s'],
     ...['--drain-timeout', '2m', '--request-timeout', '10s'],
   ];
 }
@@ -70,6 +79,8 @@ export interface SoakResult {
   readonly rebootPodNoops: number;
   readonly podReruns: number;
   readonly maxBusy: number;
+  /** Most nodes with a record past `locked` at once. */
+  readonly maxInProgress: number;
   readonly violations: readonly Violation[];
   /** Both lanes ran under one owner (--same-owner). */
   readonly sameOwner: boolean;
@@ -120,7 +131,12 @@ export async function runSoak(
   const watch = new ConcurrencyWatch(CONCURRENCY, new Set(roles.adminCordoned));
   for (const e of sim.cluster.record.entries()) watch.observe(e);
   const unsubscribe = sim.cluster.record.subscribe((e) => watch.observe(e));
-  const flags = runFlags(kubeconfigPath);
+  const records = new RecordWatch(CONCURRENCY, new Set(roles.adminCordoned), () => sim.clock.now());
+  for (const n of sim.store.list('nodes').items) records.observe(n);
+  const unwatchNodes = sim.store.onChange((resource, type, obj) => {
+    if (resource === 'nodes' && type !== 'DELETED') records.observe(obj);
+  });
+  const flags = runFlags(kubeconfigPath, profile.timeScale);
   const common = { args: flags, onEnd: (r: RunInfo): void => log(describeRun(r)), logDir: opts.logDir };
   const lanes = [
     new Lane({ ...common, name: 'a', host: 'soak-host-a', pauseMs: 700 }),
@@ -202,10 +218,12 @@ export async function runSoak(
   }
   // Let the last deletions and status writes settle before judging.
   await sleep(1_500);
+  unwatchNodes();
   const entries = sim.cluster.record.entries();
   const runs = allRuns();
   const violations: Violation[] = [
     ...watch.violations,
+    ...records.violations,
     ...checkBudgets(entries),
     ...checkReboots(entries, names, roles),
     ...checkAdminCordons(entries, sim.store, roles),
@@ -239,6 +257,7 @@ export async function runSoak(
     rebootPodNoops: sim.cluster.record.of('rebootPodNoop').length,
     podReruns: sim.cluster.record.of('podRerun').length,
     maxBusy: watch.maxBusy,
+    maxInProgress: records.maxInProgress,
     violations,
     sameOwner: opts.sameOwner === true,
   };

@@ -31,7 +31,7 @@ export function formatResult(r: SoakResult): string {
       `${r.sameOwner ? 'one owner' : 'different owners'} at once, --concurrency 2`,
     `happened: ${r.rebooted} nodes rebooted, ${r.evictions.evicted} evictions (${r.evictions.refused} refused ` +
       `by a PDB), ${r.rebootPodNoops} reboot pods that did nothing after the boot, ${r.podReruns} helper pods ` +
-      `re-run, at most ${r.maxBusy} nodes down or cordoned by us at once`,
+      `re-run, at most ${r.maxBusy} nodes down or cordoned by us at once, at most ${r.maxInProgress} in progress`,
     `time: ${(r.ms / 1000).toFixed(1)} s${r.finished ? '' : ' (did not finish)'}`,
     `violations: ${r.violations.length}`,
   ];

@@ -1,7 +1,7 @@
 // The short soak (`npm run soak`): the built CLI in two lanes with different owners against a 50-node simulated
 // cluster with API faults, SIGKILLed and restarted at seeded moments;
 // it must print its summary with the faults it injected and 0 violations. Also: the soak's checks do catch
-// what they are meant to catch.
+// what they are meant to catch (the Lease's holds and the nodes' records crafted in the current format).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,10 +14,14 @@ import {
   checkEndState,
   checkReboots,
   HOLDERS_KEY,
+  IN_PROGRESS_KEY,
   LEASE_NAME,
   LEASE_NAMESPACE,
+  STATE_KEY,
 } from '../../soak/checks.js';
 import { ConcurrencyWatch } from '../../soak/concurrency.js';
+import { RecordWatch } from '../../soak/records.js';
+import type { KObject } from '../../src/sim/types.js';
 import type { SoakRoles } from '../../soak/scenario.js';
 import { soakCluster } from '../../soak/scenario.js';
 import { assertBuilt } from '../support/e2e-cli.js';
@@ -69,19 +73,52 @@ test('the reboot check wants one boot per needing node, one trigger for the dead
   assert.deepEqual(found, ['n1: 2 triggers, 2 boots', 'n4: 1 triggers, 1 boots']);
 });
 
-test('the end-state checks flag an uncordoned admin node, a leftover hold and a missing failure report', () => {
+/** A node record as the tool writes it (version 2), with a fencing token. */
+function record(phase: string, over: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    version: 2,
+    token: { owner: 'ops@a', runId: 'r1', proc: 'p1', gen: 0 },
+    phase,
+    wasUnschedulable: false,
+    bootID: 'boot-1',
+    startedAt: 0,
+    since: 0,
+    ...over,
+  });
+}
+
+/** A Lease hold as the tool writes it: a slot, its run and process, a TTL above 0. */
+function hold(node: string): Record<string, unknown> {
+  return {
+    node,
+    owner: 'ops@a',
+    runId: 'r1',
+    proc: { id: 'p1', host: 'a', pid: 4242 },
+    acquiredAt: '2026-01-01T00:00:00.000Z',
+    renewedAt: '2026-01-01T00:00:00.000Z',
+    ttlMs: 30_000,
+  };
+}
+
+function endStore(opts: {
+  holders: readonly Record<string, unknown>[];
+  deadState?: string;
+  deadLabel?: boolean;
+}) {
   const store = createStore(manualClock());
-  for (const name of ['n1', 'n2', 'n3', 'n4'])
+  for (const name of ['n1', 'n2', 'n3', 'n4']) {
+    const dead = name === 'n3';
     store.create('nodes', {
       kind: 'Node',
       apiVersion: 'v1',
-      metadata: { name, annotations: name === 'n3' ? { 'reboot-daemon.io/state': '{}' } : {} },
+      metadata: {
+        name,
+        annotations: dead && opts.deadState !== undefined ? { [STATE_KEY]: opts.deadState } : {},
+        labels: dead && opts.deadLabel !== false ? { [IN_PROGRESS_KEY]: 'true' } : {},
+      },
       spec: { unschedulable: name === 'n3' || name === 'n4' },
     });
-  const holders = [
-    { node: 'n3', ttlMs: 0 },
-    { node: 'n1', ttlMs: 30_000 },
-  ];
+  }
   store.create('namespaces', { kind: 'Namespace', apiVersion: 'v1', metadata: { name: LEASE_NAMESPACE } });
   store.create('leases', {
     kind: 'Lease',
@@ -89,15 +126,142 @@ test('the end-state checks flag an uncordoned admin node, a leftover hold and a 
     metadata: {
       name: LEASE_NAME,
       namespace: LEASE_NAMESPACE,
-      annotations: { [HOLDERS_KEY]: JSON.stringify({ holders }) },
+      annotations: { [HOLDERS_KEY]: JSON.stringify({ version: 2, maxHolders: 2, holders: opts.holders }) },
     },
   });
+  return store;
+}
+
+test('the end-state checks flag an uncordoned admin node, a leftover hold and a missing failure report', () => {
+  const store = endStore({ holders: [hold('n1')], deadState: record('reboot-timeout') });
   const uncordoned: RecordEntry = { kind: 'cordon', at: 0, node: 'n2', unschedulable: false };
   const admin = checkAdminCordons([uncordoned], store, roles).map((v) => v.detail);
   assert.equal(admin.length, 2, admin.join('\n'));
   const end = checkEndState(store, roles).map((v) => v.detail);
-  assert.deepEqual(end, [`also held: ${JSON.stringify(holders[1])}`]);
+  assert.deepEqual(end, [`held: ${JSON.stringify(hold('n1'))}`]);
   assert.equal(checkDeadReported([], roles).length, 1);
+});
+
+test('the end state wants the dead node released from the Lease, its record kept past the trigger', () => {
+  const good = endStore({ holders: [], deadState: record('reboot-timeout') });
+  assert.deepEqual(checkEndState(good, roles), []);
+  // The old design kept a TTL 0 hold on the dead node: now its slot is released and its record counts.
+  const kept = endStore({ holders: [hold('n3')], deadState: record('reboot-timeout') });
+  assert.deepEqual(
+    checkEndState(kept, roles).map((v) => v.invariant),
+    ['the Lease holds nothing at the end'],
+  );
+  const bad = (state: string | undefined, label = true) =>
+    checkEndState(endStore({ holders: [], deadLabel: label, ...(state ? { deadState: state } : {}) }), roles)
+      .map((v) => v.invariant)
+      .filter((i) => i === 'the dead node keeps its record, triggered and never booted').length;
+  assert.equal(bad(undefined), 1, 'no record');
+  assert.equal(bad(record('drained')), 1, 'a record before the trigger');
+  assert.equal(bad(record('rebooted', { newBootID: 'boot-2' })), 1, 'a record that saw a boot');
+  assert.equal(bad(JSON.stringify({ version: 1, phase: 'rebooting', bootID: 'b' })), 1, 'an old record');
+  assert.equal(bad(record('rebooting'), false), 1, 'no in-progress label');
+  assert.equal(bad(record('rebooting')), 0);
+});
+
+function nodeObj(name: string, o: { state?: string; label?: boolean; cordoned?: boolean } = {}): KObject {
+  return {
+    kind: 'Node',
+    apiVersion: 'v1',
+    metadata: {
+      name,
+      annotations: o.state === undefined ? {} : { [STATE_KEY]: o.state },
+      labels: (o.label ?? o.state !== undefined) ? { [IN_PROGRESS_KEY]: 'true' } : {},
+    },
+    spec: { unschedulable: o.cordoned ?? false },
+  };
+}
+
+test('the record checks pass a node taken, cordoned, rebooted, uncordoned and cleared', () => {
+  const w = new RecordWatch(2, new Set(['n4']), () => 0);
+  const steps = [
+    nodeObj('n1', { state: record('locked') }),
+    nodeObj('n1', { state: record('cordoned'), cordoned: true }),
+    nodeObj('n1', { state: record('drained'), cordoned: true }),
+    // A takeover after a kill: the next generation, what was there before kept.
+    nodeObj('n1', {
+      state: record('drained', { token: { owner: 'ops@a', runId: 'r2', proc: 'p2', gen: 1 } }),
+      cordoned: true,
+    }),
+    nodeObj('n1', {
+      state: record('rebooting', { token: { owner: 'ops@a', runId: 'r2', proc: 'p2', gen: 1 } }),
+      cordoned: true,
+    }),
+    nodeObj('n1', {
+      state: record('rebooted', {
+        newBootID: 'boot-2',
+        token: { owner: 'ops@a', runId: 'r2', proc: 'p2', gen: 1 },
+      }),
+      cordoned: true,
+    }),
+    nodeObj('n1', {
+      state: record('uncordoned', {
+        newBootID: 'boot-2',
+        token: { owner: 'ops@a', runId: 'r2', proc: 'p2', gen: 1 },
+      }),
+    }),
+    nodeObj('n1'),
+    nodeObj('n4', { cordoned: true }),
+  ];
+  for (const n of steps) w.observe(n);
+  assert.deepEqual(w.violations, []);
+  assert.equal(w.maxInProgress, 1);
+});
+
+test('the record checks flag a cordon without a record, a lone label, a stale takeover and lost history', () => {
+  const flagged = (...nodes: KObject[]): string[] => {
+    const w = new RecordWatch(2, new Set(['n4']), () => 0);
+    for (const n of nodes) w.observe(n);
+    return w.violations.map((v) => v.invariant);
+  };
+  assert.deepEqual(flagged(nodeObj('n1', { cordoned: true })), ['a node cordoned by us carries its record']);
+  assert.deepEqual(flagged(nodeObj('n1', { label: true })), [
+    'the in-progress label travels with the record',
+  ]);
+  assert.deepEqual(flagged(nodeObj('n1', { state: record('cordoned'), label: false, cordoned: true })), [
+    'the in-progress label travels with the record',
+  ]);
+  assert.deepEqual(flagged(nodeObj('n1', { state: '{"phase":"cordoned"}', cordoned: true })), [
+    'every record on a node is readable',
+  ]);
+  const other = { token: { owner: 'ops@b', runId: 'r9', proc: 'p9', gen: 0 } };
+  assert.deepEqual(
+    flagged(
+      nodeObj('n1', { state: record('cordoned') }),
+      nodeObj('n1', { state: record('cordoned', other) }),
+    ),
+    ['a record changes hands only with a higher generation'],
+  );
+  assert.deepEqual(
+    flagged(
+      nodeObj('n1', { state: record('cordoned', { wasUnschedulable: true }), cordoned: true }),
+      nodeObj('n1', { state: record('drained'), cordoned: true }),
+    ),
+    ['what was there before is final once cordoned'],
+  );
+  assert.deepEqual(
+    flagged(
+      nodeObj('n1', { state: record('rebooting'), cordoned: true }),
+      nodeObj('n1', { state: record('cordoned'), cordoned: true }),
+    ),
+    ['a record past the trigger never goes back before it'],
+  );
+  assert.deepEqual(flagged(nodeObj('n1', { state: record('rebooting'), cordoned: true }), nodeObj('n1')), [
+    'a triggered record is cleared only once the node is back and uncordoned',
+  ]);
+  assert.deepEqual(
+    flagged(
+      nodeObj('n1', { state: record('reboot-timeout'), cordoned: true }),
+      nodeObj('n2', { state: record('cordoned'), cordoned: true }),
+      nodeObj('n3', { state: record('locked') }),
+      nodeObj('n3', { state: record('cordoned'), cordoned: true }),
+    ),
+    ['at most 2 nodes in progress (a record past locked) at once'],
+  );
 });
 
 test('the soak cluster: 50 nodes, 20 need a reboot, and the special nodes are distinct', () => {
