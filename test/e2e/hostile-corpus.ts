@@ -291,6 +291,18 @@ export const WEIRD_REBOOT_COMMANDS: readonly { readonly text: string; readonly a
   { text: '/sbin/shutdown -r now "$(id)"', argv: ['/sbin/shutdown', '-r', 'now', '$(id)'] },
 ];
 
+/** A well-formed node record of this version (2): the corpus below breaks one thing in it at a time. */
+const GOOD_RECORD = {
+  version: 2,
+  token: { owner: 'ops@laptop', runId: 'r1', proc: 'p1', gen: 0 },
+  phase: 'cordoned',
+  wasUnschedulable: false,
+  bootID: 'boot-1',
+  startedAt: 0,
+  since: 0,
+};
+const record = (over: Record<string, unknown>): string => JSON.stringify({ ...GOOD_RECORD, ...over });
+
 /** Records written by someone else: read, found unreadable, never acted on. */
 export const MALFORMED_STATE_ANNOTATIONS: readonly string[] = [
   '{"phase":"cordoned","bootID":',
@@ -298,10 +310,37 @@ export const MALFORMED_STATE_ANNOTATIONS: readonly string[] = [
   '[]',
   'null',
   '"rebooting"',
+  // A record of the earlier version (no fencing token): written by another version of this tool.
+  '{"version":1,"phase":"rebooting","wasUnschedulable":false,"bootID":"boot-1","startedAt":0,"since":0}',
+  record({ version: 3 }),
+  record({ phase: 'rebooting; reboot' }),
+  record({ wasUnschedulable: 'yes' }),
+  record({ token: { owner: 'ops@laptop', runId: 'r1', proc: 'p1', gen: -1 } }),
+  record({ token: { owner: 'ops@laptop', runId: 'r1', gen: 0 } }),
+  record({ need: { source: 'probe', reason: 1, at: 0 } }),
 ];
+
+/** A well-formed Lease hold of this version (2): the corpus below breaks one thing in it at a time. */
+const GOOD_HOLD = {
+  node: 'node-2',
+  owner: 'ops@laptop',
+  runId: 'r1',
+  proc: { id: 'p1', host: 'laptop', pid: 4242 },
+  acquiredAt: '2026-01-01T00:00:00.000Z',
+  renewedAt: '2026-01-01T00:00:00.000Z',
+  ttlMs: 60_000,
+};
+const lease = (hold: Record<string, unknown>): string =>
+  JSON.stringify({ version: 2, maxHolders: 1, holders: [{ ...GOOD_HOLD, ...hold }] });
 
 export const MALFORMED_LEASE_RECORDS: readonly string[] = [
   '{"holders":[{"node":"node-2","owner":',
   '{"version":1,"maxHolders":"all","holders":"everyone"}',
   '{"version":1,"maxHolders":1,"holders":[{"node":{"$gt":""}}]}',
+  // A hold of the earlier version: a phase, a boot ID and a TTL of 0 ("kept" until a person released it).
+  '{"version":1,"maxHolders":1,"holders":[{"node":"node-2","owner":"ops@laptop","runId":"r1","acquiredAt":"2026-01-01T00:00:00.000Z","renewedAt":"2026-01-01T00:00:00.000Z","ttlMs":0,"wasUnschedulable":false,"bootID":"boot-1","phase":"reboot-timeout"}]}',
+  lease({ ttlMs: 0 }),
+  lease({ proc: undefined }),
+  lease({ proc: { id: 'p1', host: 'laptop', pid: '4242' } }),
+  JSON.stringify({ version: 2, maxHolders: 2, holders: [GOOD_HOLD, { ...GOOD_HOLD, runId: 'r2' }] }),
 ];
