@@ -1,6 +1,7 @@
 // Two `run`s of the same owner at once, as from two terminals or an overlapping cron job on one machine: the
 // owner is the same (user@host), so only the process recorded on each Lease hold tells a live run from a
-// dead one. Neither may take over the other's live hold; each node is rebooted once.
+// dead one. Neither may take over the other's live hold or the record on a node it is taking; each node is
+// rebooted once.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -37,12 +38,13 @@ describe('two runs of the same owner at once', () => {
   let c: TestCluster;
   let runs: CliResult[];
   let last: CliResult;
-  const holdersSeen: { node?: string; pid?: unknown }[][] = [];
-  const holds = (): { node?: string; pid?: unknown }[] => {
+  type Hold = { node?: string; runId?: string; proc?: { id?: unknown; host?: unknown; pid?: unknown } };
+  const holdersSeen: Hold[][] = [];
+  const holds = (): Hold[] => {
     const raw = c.sim.store.tryGet('leases', LEASE_NAMESPACE, LEASE_NAME)?.metadata.annotations?.[
       HOLDERS_KEY
     ];
-    return raw ? ((JSON.parse(raw) as { holders?: { node?: string; pid?: unknown }[] }).holders ?? []) : [];
+    return raw ? ((JSON.parse(raw) as { holders?: Hold[] }).holders ?? []) : [];
   };
 
   before(async () => {
@@ -74,20 +76,41 @@ describe('two runs of the same owner at once', () => {
 
   test('neither run took over a hold of the other, which was alive', () => {
     for (const r of runs) {
-      assert.doesNotMatch(r.stdout, /held by an earlier run|lost the lock/, show(r));
+      assert.doesNotMatch(
+        r.stdout,
+        /took over|lost the lock|dropped the dead hold|dropping the hold/,
+        show(r),
+      );
     }
-    const heldBack = runs.some((r) => /held by another live run of|lock full/.test(r.stdout));
+    const heldBack = runs.some((r) => /is held by|in progress by|lock full/.test(r.stdout));
     assert.ok(heldBack, `one run was held back by the other:\n${runs.map(show).join('\n')}`);
   });
 
   test('each hold named its run’s process, and there was never more than one', () => {
     const seen = holdersSeen.flat();
     assert.ok(seen.length > 0, 'holds were seen');
-    const pids = new Set(seen.map((h) => h.pid));
+    const procs = seen.map((h) => h.proc);
     assert.ok(
-      [...pids].every((p) => typeof p === 'number' && p > 0),
-      JSON.stringify([...pids]),
+      procs.every(
+        (p) =>
+          typeof p?.pid === 'number' &&
+          p.pid > 0 &&
+          typeof p.id === 'string' &&
+          p.id !== '' &&
+          typeof p.host === 'string',
+      ),
+      JSON.stringify(procs),
     );
+    // One process per run: a run's holds all name the same process, and two runs never share one.
+    const byRun = new Map<string, Set<unknown>>();
+    for (const h of seen)
+      byRun.set(String(h.runId), (byRun.get(String(h.runId)) ?? new Set()).add(h.proc?.id));
+    assert.ok(
+      [...byRun.values()].every((ids) => ids.size === 1),
+      JSON.stringify([...byRun]),
+    );
+    const ids = [...byRun.values()].map((ids) => [...ids][0]);
+    assert.equal(new Set(ids).size, ids.length, 'two runs never share a process');
     assert.ok(holdersSeen.every((hs) => hs.length <= 1));
   });
 
