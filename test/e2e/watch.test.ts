@@ -3,6 +3,7 @@
 // Sentinels appear on three nodes over time, the window opens, an alert blocks and then clears, the nodes
 // are rebooted one at a time, SIGTERM stops the watcher mid-reboot and a restart finishes the work. A
 // notification receiver and a metrics scrape see what happened.
+// The stop keeps the node's record and releases its Lease slot: the restart resumes the node from the record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +25,8 @@ import {
 const SCALE = 20;
 const START = Date.parse('2025-06-02T01:57:00Z'); // a Monday; the window opens at 02:00, 3 simulated minutes in
 const WORKERS = ['worker-1', 'worker-2', 'worker-3'];
+const STATE_KEY = 'reboot-daemon.io/state';
+const TRIGGERED = ['rebooting', 'reboot-timeout', 'rebooted', 'ready-timeout', 'uncordoned'];
 
 test(
   'watch mode reboots each node once, one at a time, through faults, an alert and a restart',
@@ -109,7 +112,8 @@ test(
       assert.ok(port1 !== undefined, 'the metrics port is announced');
       assert.equal(await rebootsTotal(port1, 'success'), 1);
 
-      // 5) SIGTERM while the second node reboots: the safe step ends, the hold is kept, the process exits.
+      // 5) SIGTERM while the second node reboots: the safe step ends, the node keeps its record (which
+      // counts against --concurrency) for the restart, its slot is released, the process exits.
       await p1.waitFor(
         'the second reboot trigger',
         () => s.cluster.record.of('rebootTriggered').length >= 2,
@@ -118,7 +122,14 @@ test(
       p1.child.kill('SIGTERM');
       const exit1 = await p1.exited();
       assert.equal(exit1.code, 0, p1.output());
-      assert.equal(leaseHolders(s.sim).length, 1, 'the node under reboot keeps its hold for the restart');
+      const recorded = s.sim.store
+        .list('nodes')
+        .items.map((n) => n.metadata.annotations?.[STATE_KEY])
+        .filter((a): a is string => a !== undefined)
+        .map((a) => (JSON.parse(a) as { phase?: string }).phase);
+      assert.equal(recorded.length, 1, 'the node under reboot keeps its record for the restart');
+      assert.ok(TRIGGERED.includes(String(recorded[0])), `recorded as ${String(recorded[0])}`);
+      assert.equal(leaseHolders(s.sim).length, 0, 'its slot is released: the record counts instead');
 
       const p2 = spawnCli(args);
       procs.push(p2);
