@@ -233,7 +233,9 @@ test('a reboot reads no node and lists no pod; cleanup deletes its pod by name; 
     assert.equal(afterReboot['get nodes'], undefined);
     assert.equal(afterReboot['list nodes'], undefined);
     assert.equal(afterReboot['list pods'], undefined);
-    assert.equal(afterReboot['watch nodes'], 1);
+    // The node watch runs beside the pod watch: a pod that confirms the trigger first ends the reboot, and
+    // the node watch may be aborted before its request was sent. Never more than one.
+    assert.ok((afterReboot['watch nodes'] ?? 0) <= 1, JSON.stringify(afterReboot));
     assert.equal(afterReboot['watch pods'], 2);
     const ours = (): string[] =>
       fx.sim.store
