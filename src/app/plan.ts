@@ -169,7 +169,10 @@ export async function planRun(
       at: now,
       level: 'info',
       node: node.name,
-      message: `would ${resume ? (resume.start === 'undo' ? 'undo (no reboot)' : `resume (${resume.start})`) : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
+      message:
+        resume?.start === 'undo' || resume?.start === 'manual'
+          ? `would ${resume.start === 'undo' ? 'undo it, no reboot' : 'leave it to a person'} (#${i + 1}): ${resume.reason}`
+          : `would ${resume ? `resume (${resume.start})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
     });
   }
   const others = sel.others.map((o) => ({ name: o.node.name, verdict: o.verdict, reason: o.reason }));
