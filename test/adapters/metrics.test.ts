@@ -117,7 +117,7 @@ test('lock_holder follows acquire, the holders seen while waiting, and release',
     at: t0,
     node: 'n5',
     action: 'acquired',
-    holders: ['n5 (ops@laptop, locked)'],
+    holders: ['n5 (ops@laptop, run 1a2b3c4d)'],
   });
   let m = await scrape();
   assert.equal(m.get('reboot_daemon_lock_holder{node="n5"}'), 1);
@@ -126,7 +126,7 @@ test('lock_holder follows acquire, the holders seen while waiting, and release',
     at: t0,
     node: 'n6',
     action: 'waiting',
-    holders: ['n5 (ops@laptop, drain)', 'n7 (ci, reboot)'],
+    holders: ['n5 (ops@laptop, run 1a2b3c4d)', 'n7 (ci@runner, run 5e6f7a8b)'],
   });
   m = await scrape();
   assert.equal(m.get('reboot_daemon_lock_holder{node="n5"}'), 1);

@@ -126,7 +126,7 @@ test('an unreadable lock, expired holds and kured\u2019s lock are spelled out in
       nodes: [],
       lock: {
         holders: [],
-        expired: ['node-9 (ci@runner, drained)'],
+        expired: ['node-9 (ci@runner, run 5e6f7a8b)'],
         error: 'record is not JSON',
         foreign: 'kured lock held by node-7',
       },
@@ -136,7 +136,7 @@ test('an unreadable lock, expired holds and kured\u2019s lock are spelled out in
   );
   assert.match(
     text,
-    /^Lock: +unreadable, nothing will start: record is not JSON \(expired: node-9 \(ci@runner, drained\)\)$/m,
+    /^Lock: +unreadable, nothing will start: record is not JSON \(expired: node-9 \(ci@runner, run 5e6f7a8b\)\)$/m,
   );
   assert.match(text, /^kured: +kured lock held by node-7$/m);
 });
