@@ -1,8 +1,10 @@
 // Maps the app's StatusReport onto the status table's view (ui/status-table): sentinel answers, our phase or
-// an admin's cordon as the STATE, the lock and kured's lock for the footer.
+// an admin's cordon as the STATE, the lock (its holders, and the nodes in progress that hold no slot but
+// count) and kured's lock for the footer.
 // May import: app (types), core, ui (types).
 
 import type { StatusReport, StatusRow } from '../app/status.js';
+import { countsInProgress, PHASES, type NodePhase } from '../core/machine.js';
 import type { SentinelResult } from '../core/types.js';
 import type { NodeStatusView, StatusView } from '../ui/status-table.js';
 
@@ -13,6 +15,7 @@ export function toStatusView(report: StatusReport): StatusView {
     lock: {
       holders: report.lock.holders,
       expired: report.lock.expired,
+      unslotted: report.rows.filter(unslotted).map((r) => `${r.name} (${r.phase ?? '?'})`),
       ...(report.lock.error === undefined ? {} : { error: report.lock.error }),
       ...(report.foreignLock.free ? {} : { foreign: report.foreignLock.reason }),
     },
@@ -35,6 +38,14 @@ function toNodeView(row: StatusRow): NodeStatusView {
     ...(row.readySince === undefined ? {} : { readySince: row.readySince }),
     reasons: row.blockedBy,
   };
+}
+
+/** A node whose record counts against --concurrency (core/machine.ts PHASES) but that holds no slot. */
+function unslotted(row: StatusRow): boolean {
+  if (row.phase === undefined || row.lockHolder !== undefined) return false;
+  if (row.phase === 'unreadable')
+    return countsInProgress({ kind: 'unreadable', error: row.phaseMessage ?? '' });
+  return Object.hasOwn(PHASES, row.phase) && PHASES[row.phase as NodePhase].counts;
 }
 
 function sentinelOf(row: StatusRow): SentinelResult | undefined {

@@ -35,6 +35,11 @@ export interface StatusView {
     readonly holders: readonly string[];
     /** Holds past their TTL, which the next run will clear. */
     readonly expired?: readonly string[];
+    /**
+     * Nodes in progress that hold no slot, e.g. "node-5 (reboot-timeout)": their record counts against
+     * --concurrency all the same (a node that failed and waits for a person, or one whose run died).
+     */
+    readonly unslotted?: readonly string[];
     /** Why the lock could not be read, if it could not. */
     readonly error?: string;
     /** kured's lock, when it is held: nothing starts while it is. */
@@ -78,6 +83,7 @@ export function statusDocument(view: StatusView): Record<string, unknown> {
     lock: {
       holders: [...view.lock.holders],
       ...(view.lock.expired?.length ? { expired: [...view.lock.expired] } : {}),
+      ...(view.lock.unslotted?.length ? { inProgressWithoutSlot: [...view.lock.unslotted] } : {}),
       ...(view.lock.error ? { error: view.lock.error } : {}),
       ...(view.lock.foreign ? { foreign: view.lock.foreign } : {}),
     },
@@ -211,13 +217,18 @@ function footer(view: StatusView, paint: Paint): string[] {
       `Window:   ${paint(w.open ? 'good' : 'warn', w.open ? 'open' : 'closed')} (${oneLine(w.description)})${when}`,
     );
   }
-  const { holders, error, expired } = view.lock;
+  const { holders, error, expired, unslotted } = view.lock;
   const lockText = error
     ? paint('bad', `unreadable, nothing will start: ${oneLine(error)}`)
     : holders.length
       ? paint('info', `held by ${listOf(holders)}`)
       : 'free';
-  lines.push(`Lock:     ${lockText}${expired?.length ? paint('dim', ` (expired: ${listOf(expired)})`) : ''}`);
+  const counted = unslotted?.length
+    ? paint('warn', `; in progress without a slot, counted against --concurrency: ${listOf(unslotted)}`)
+    : '';
+  lines.push(
+    `Lock:     ${lockText}${counted}${expired?.length ? paint('dim', ` (expired: ${listOf(expired)})`) : ''}`,
+  );
   if (view.lock.foreign) lines.push(`kured:    ${paint('warn', oneLine(view.lock.foreign))}`);
   const b = view.blockers;
   if (b)
