@@ -267,11 +267,25 @@ export class Oracle {
       return;
     }
     if (!before.ok) return;
+    const taking = after.record.holders
+      .filter(
+        (x) =>
+          x.runId === info?.runId &&
+          !before.record.holders.some((y) => y.node === x.node && y.runId === x.runId),
+      )
+      .map((x) => x.node);
     for (const h of before.record.holders) {
       if (info !== undefined && h.runId === info.runId) continue;
       const kept = after.record.holders.some((x) => x.node === h.node && x.runId === h.runId);
       if (kept) continue;
       this.stats.leaseDrops++;
+      // The fence: a dead hold leaves the Lease only once the intent its run left on the node is cleared.
+      const rec = parseNodeRecord(this.w.mem.nodes.get(h.node)?.annotations[STATE_ANNOTATION]);
+      if (rec.kind === 'ok' && rec.record.phase === 'locked' && rec.record.token.runId === h.runId)
+        this.fail(
+          'unfenced-drop',
+          `${owner.name} dropped the hold of run ${h.runId} on ${h.node}${taking.length > 0 ? ` (taking a slot for ${taking.join(', ')})` : ''} while that run's intent (locked, generation ${rec.record.token.gen}) is still on ${h.node}`,
+        );
       if (this.holdLive(h, info))
         this.fail(
           'live-hold',
