@@ -143,6 +143,7 @@ export async function runSchedule(
     () => sched.current,
     START,
     o.allow ?? [],
+    (runId) => runners.some((r) => r.info.runId === runId && r.state === 'running'),
   );
   sched.observer = (call, invoke) => oracle.observe(call, invoke);
   w.mem.onChange(() => oracle.onChange());

@@ -97,6 +97,8 @@ export class Oracle {
     private readonly start: number,
     /** Invariants (by name prefix) whose breaches are only noted: to hunt for others while one is known. */
     private readonly allow: readonly string[] = [],
+    /** Is the run with this ID still running (alive, not finished)? It may still write what it holds. */
+    private readonly running: (runId: string) => boolean = () => true,
   ) {
     for (const n of w.mem.nodes.values()) {
       this.rebooting.set(n.name, n.rebooting);
@@ -279,12 +281,18 @@ export class Oracle {
       const kept = after.record.holders.some((x) => x.node === h.node && x.runId === h.runId);
       if (kept) continue;
       this.stats.leaseDrops++;
-      // The fence: a dead hold leaves the Lease only once the intent its run left on the node is cleared.
+      // The fence: a dead hold leaves the Lease only once the intent its run left on the node is cleared (what
+      // matters while that run still runs: it may go on to cordon the node, with no slot).
       const rec = parseNodeRecord(this.w.mem.nodes.get(h.node)?.annotations[STATE_ANNOTATION]);
-      if (rec.kind === 'ok' && rec.record.phase === 'locked' && rec.record.token.runId === h.runId)
+      if (
+        rec.kind === 'ok' &&
+        rec.record.phase === 'locked' &&
+        rec.record.token.runId === h.runId &&
+        this.running(h.runId)
+      )
         this.fail(
           'unfenced-drop',
-          `${owner.name} dropped the hold of run ${h.runId} on ${h.node}${taking.length > 0 ? ` (taking a slot for ${taking.join(', ')})` : ''} while that run's intent (locked, generation ${rec.record.token.gen}) is still on ${h.node}`,
+          `${owner.name} dropped the hold of run ${h.runId} on ${h.node}${taking.length > 0 ? ` (taking a slot for ${taking.join(', ')})` : ''} while that run, still running, has its intent (locked, generation ${rec.record.token.gen}) on ${h.node}`,
         );
       if (this.holdLive(h, info))
         this.fail(
