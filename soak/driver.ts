@@ -45,16 +45,20 @@ export const PROFILES: Readonly<Record<'short' | 'long', SoakProfile>> = {
 
 export const CONCURRENCY = 2;
 
-/** A hold's TTL in real seconds. */
+/** A hold's TTL in real seconds, by default (`--lock-ttl` of `npm run soak` changes it). */
 export const LOCK_TTL_REAL_SECONDS = 30;
 
 /**
  * The flags of every run: both lanes share them; the waits suit the simulator's clock ×timeScale. The runs'
  * own waits are on their local (real) clock, but a hold's expiry is judged on the API server's clock, which is
- * the simulator's: the TTL is given in simulated seconds, so that a hold lasts LOCK_TTL_REAL_SECONDS real ones.
+ * the simulator's: the TTL is given in simulated seconds, so that a hold lasts ttlRealSeconds real ones.
  */
-export function runFlags(kubeconfig: string, timeScale: number): string[] {
-  const ttl = `${LOCK_TTL_REAL_SECONDS * timeScale}s`;
+export function runFlags(
+  kubeconfig: string,
+  timeScale: number,
+  ttlRealSeconds: number = LOCK_TTL_REAL_SECONDS,
+): string[] {
+  const ttl = `${Math.max(1, Math.round(ttlRealSeconds * timeScale))}s`;
   return [
     ...['--kubeconfig', kubeconfig, '--log-format', 'json', '--concurrency', String(CONCURRENCY)],
     ...['--force', '--delete-emptydir-data', '--ready-stable', '2s', '--reboot-timeout', '10s'],
@@ -84,6 +88,8 @@ export interface SoakResult {
   readonly violations: readonly Violation[];
   /** Both lanes ran under one owner (--same-owner). */
   readonly sameOwner: boolean;
+  /** A hold's TTL in real seconds (--lock-ttl). */
+  readonly lockTtlRealSeconds: number;
 }
 
 interface Kill {
@@ -114,6 +120,11 @@ export interface SoakRunOptions {
   readonly logDir?: string;
   /** Both lanes under one owner, as two terminals or overlapping cron jobs on one machine. */
   readonly sameOwner?: boolean;
+  /**
+   * A hold's TTL in real seconds; default LOCK_TTL_REAL_SECONDS. Below a node's work (a few seconds), holds of
+   * live runs expire and are taken over while their runs go on, as a frozen process's would.
+   */
+  readonly lockTtlRealSeconds?: number;
 }
 
 export async function runSoak(
@@ -136,7 +147,8 @@ export async function runSoak(
   const unwatchNodes = sim.store.onChange((resource, type, obj) => {
     if (resource === 'nodes' && type !== 'DELETED') records.observe(obj);
   });
-  const flags = runFlags(kubeconfigPath, profile.timeScale);
+  const ttlReal = opts.lockTtlRealSeconds ?? LOCK_TTL_REAL_SECONDS;
+  const flags = runFlags(kubeconfigPath, profile.timeScale, ttlReal);
   const common = { args: flags, onEnd: (r: RunInfo): void => log(describeRun(r)), logDir: opts.logDir };
   const lanes = [
     new Lane({ ...common, name: 'a', host: 'soak-host-a', pauseMs: 700 }),
@@ -260,6 +272,7 @@ export async function runSoak(
     maxInProgress: records.maxInProgress,
     violations,
     sameOwner: opts.sameOwner === true,
+    lockTtlRealSeconds: ttlReal,
   };
   await sim.stop();
   await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 
 import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PROFILES, runSoak, type SoakProfile } from './driver.js';
+import { LOCK_TTL_REAL_SECONDS, PROFILES, runSoak, type SoakProfile } from './driver.js';
 import { formatResult } from './report.js';
 
 /** The seeds CI runs when none is given. */
@@ -17,12 +17,15 @@ interface Args {
   readonly verbose: boolean;
   readonly logs: string | undefined;
   readonly sameOwner: boolean;
+  readonly lockTtlRealSeconds: number;
 }
 
-const USAGE = `usage: npm run soak -- [--long] [--seed N ...] [--seeds N,M] [--same-owner] [--verbose]
+const USAGE = `usage: npm run soak -- [--long] [--seed N ...] [--seeds N,M] [--same-owner] [--lock-ttl S] [--verbose]
   --long      the long soak: 45 of 50 nodes need a reboot, 25 SIGKILLs (about 5 minutes)
   --seed N    run this seed (repeatable); default ${DEFAULT_SEEDS.join(', ')}; a random one with --seed random
   --same-owner  both lanes under one owner (user@host), as two terminals or overlapping cron jobs
+  --lock-ttl S  a hold's TTL in real seconds (default ${LOCK_TTL_REAL_SECONDS}); below a node's work (e.g. 1.5),
+              live runs' holds expire and are taken over while those runs go on, as a frozen process's
   --verbose   print each SIGKILL and each run's end as they happen
   --logs DIR  keep every run's output (JSON lines) in DIR/<seed>/<lane>-<n>.log`;
 
@@ -31,6 +34,7 @@ export function parseArgs(argv: readonly string[]): Args | string {
   let long = false;
   let verbose = false;
   let sameOwner = false;
+  let lockTtlRealSeconds = LOCK_TTL_REAL_SECONDS;
   let logs: string | undefined;
   const seed = (text: string | undefined): string | undefined => {
     if (text === 'random') {
@@ -48,7 +52,12 @@ export function parseArgs(argv: readonly string[]): Args | string {
     if (a === '--long') long = true;
     else if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--same-owner') sameOwner = true;
-    else if (a === '--logs') logs = argv[++i] ?? '';
+    else if (a === '--lock-ttl') {
+      const text = argv[++i];
+      const n = Number(text);
+      if (text === undefined || !Number.isFinite(n) || n <= 0) err = `not a TTL in seconds: ${String(text)}`;
+      else lockTtlRealSeconds = n;
+    } else if (a === '--logs') logs = argv[++i] ?? '';
     else if (a === '--seed') err = seed(argv[++i]);
     else if (a?.startsWith('--seed=')) err = seed(a.slice('--seed='.length));
     else if (a === '--seeds' || a?.startsWith('--seeds=')) {
@@ -64,6 +73,7 @@ export function parseArgs(argv: readonly string[]): Args | string {
     verbose,
     logs,
     sameOwner,
+    lockTtlRealSeconds,
   };
 }
 
@@ -93,6 +103,7 @@ async function main(): Promise<number> {
       ...(log ? { log } : {}),
       ...(logDir ? { logDir } : {}),
       sameOwner: args.sameOwner,
+      lockTtlRealSeconds: args.lockTtlRealSeconds,
     });
     console.log(formatResult(result));
     if (result.violations.length > 0) failed++;

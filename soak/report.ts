@@ -2,7 +2,7 @@
 // violation with its details. Plain text, stable labels (the e2e test reads `violations: N`).
 // May import: soak/*.
 
-import type { SoakResult } from './driver.js';
+import { LOCK_TTL_REAL_SECONDS, type SoakResult } from './driver.js';
 
 function pct(n: number, of: number): string {
   return of > 0 ? `${((100 * n) / of).toFixed(1)}%` : '0%';
@@ -19,7 +19,8 @@ export function formatResult(r: SoakResult): string {
   }
   const lines = [
     `seed: ${r.seed} (replay: npm run soak -- --seed ${r.seed}${r.profile.name === 'long' ? ' --long' : ''}` +
-      `${r.sameOwner ? ' --same-owner' : ''})`,
+      `${r.sameOwner ? ' --same-owner' : ''}` +
+      `${r.lockTtlRealSeconds === LOCK_TTL_REAL_SECONDS ? '' : ` --lock-ttl ${r.lockTtlRealSeconds}`})`,
     `cluster: ${r.profile.size.nodes} nodes, ${roles.needing.length} need a reboot; dead ${roles.dead}, ` +
       `flapping ${roles.flapping}, fast ${roles.fast}, re-run helper pods ${roles.rerun.join(' ')}, ` +
       `admin-cordoned ${roles.adminCordoned[0]} (needs a reboot) and ${roles.adminCordoned[1]}; ` +
@@ -28,7 +29,8 @@ export function formatResult(r: SoakResult): string {
       `${errors.map(([c, n]) => `${c}=${n}`).join(' ') || 'none'}), watch drops ${r.injected.watchDrops}, ` +
       `latency spikes ${r.injected.latencySpikes}, SIGKILLs ${r.kills}, restarts ${r.restarts}`,
     `runs: ${r.runs.length} (${[...exits].map(([k, n]) => `${k}: ${n}`).join(', ')}), two lanes with ` +
-      `${r.sameOwner ? 'one owner' : 'different owners'} at once, --concurrency 2`,
+      `${r.sameOwner ? 'one owner' : 'different owners'} at once, --concurrency 2, holds expire after ` +
+      `${r.lockTtlRealSeconds} real s`,
     `happened: ${r.rebooted} nodes rebooted, ${r.evictions.evicted} evictions (${r.evictions.refused} refused ` +
       `by a PDB), ${r.rebootPodNoops} reboot pods that did nothing after the boot, ${r.podReruns} helper pods ` +
       `re-run, at most ${r.maxBusy} nodes down or cordoned by us at once, at most ${r.maxInProgress} in progress`,
