@@ -117,14 +117,25 @@ export async function claimNode(ctx: NodeCtx, name: string): Promise<Claim> {
 
 async function claimOnce(ctx: NodeCtx, name: string): Promise<Claim> {
   const { cluster, emit, clock } = ctx.deps;
-  const read = await ctx.lock.read();
-  if (!read.ok) return { kind: 'unreadable', reason: `lock unreadable, not rebooting: ${read.error}` };
   let node = await cluster.getNode(name);
+  // The Lease is read first only for a node that carries a record: whether its holder is alive decides a
+  // takeover. A fresh intent needs no look: the slot's own compare-and-swap decides after it.
+  let holders: readonly LockHolder[] = [];
+  const readHolders = async (): Promise<Claim | undefined> => {
+    const read = await ctx.lock.read();
+    if (!read.ok) return { kind: 'unreadable', reason: `lock unreadable, not rebooting: ${read.error}` };
+    holders = read.record.holders;
+    return undefined;
+  };
+  if (node.annotations[STATE_ANNOTATION] !== undefined) {
+    const bad = await readHolders();
+    if (bad) return bad;
+  }
   let take: Taking;
   let written: NodeView;
   // 1. The record: an intent, or a takeover. A conflict means the node changed: look again.
   for (let i = 0; ; i++) {
-    take = taking(ctx, node, read.record.holders, ctx.lock.now());
+    take = taking(ctx, node, holders, ctx.lock.now());
     if (take.kind !== 'take') return take;
     try {
       written = await cluster.patchNode(
@@ -135,6 +146,10 @@ async function claimOnce(ctx: NodeCtx, name: string): Promise<Claim> {
     } catch (err) {
       if (!(err instanceof ConflictError) || i >= 5) throw err;
       node = await cluster.getNode(name);
+      if (node.annotations[STATE_ANNOTATION] !== undefined) {
+        const bad = await readHolders();
+        if (bad) return bad;
+      }
     }
   }
   const handle = new NodeHandle(ctx, name, written, take.record);

@@ -66,8 +66,9 @@ export class NodeRun {
     this.ctx.deps.emit({ type: 'log', at: this.ctx.deps.clock.now(), level, node: this.name, message });
   }
 
+  /** One watch of the node for all its steps: it keeps the handle's view fresh and serves the waits. */
   follow(): NodeFollower {
-    return (this.follower ??= new NodeFollower(this.ctx.deps, this.name));
+    return (this.follower ??= new NodeFollower(this.ctx.deps, this.name, (n) => this.h.seen(n)));
   }
 }
 
@@ -149,20 +150,24 @@ export async function stopped(r: NodeRun): Promise<Next> {
 
 /** The need, seen by this run after taking its slot, with the exclusion label and the node as read now. */
 async function check(r: NodeRun): Promise<Next> {
-  const node = await r.h.refresh();
-  const excluded = excludedBy(node);
-  if (excluded !== undefined) return undo(r, 'skipped', excluded);
-  if (r.h.record.phase !== 'locked' && node.bootID !== r.h.record.bootID)
-    return undo(r, 'skipped', `rebooted on its own since it was recorded (boot ID ${node.bootID})`);
   const { sentinel } = r.ctx.deps;
+  r.follow();
+  // An agent's report is read from the node as the watch shows it now; else a check pod.
+  const seen = r.h.viewed ? r.h.node : await r.h.refresh();
   let result;
   try {
-    result = agentReport(node, r.now()) ?? (await sentinel.check(r.name, r.signal));
+    result = agentReport(seen, r.now()) ?? (await sentinel.check(r.name, r.signal));
   } catch (err) {
     result = { kind: 'unknown' as const, error: errorMessage(err), source: 'probe' as const };
   }
   r.ctx.deps.emit({ type: 'probe', at: r.ctx.deps.clock.now(), node: r.name, result });
   if (r.signal.aborted) return stopped(r);
+  // The node after the check: the watch's latest view of it with our record, or read again.
+  const node = r.h.viewed ? r.h.node : await r.h.refresh();
+  const excluded = excludedBy(node);
+  if (excluded !== undefined) return undo(r, 'skipped', excluded);
+  if (r.h.record.phase !== 'locked' && node.bootID !== r.h.record.bootID)
+    return undo(r, 'skipped', `rebooted on its own since it was recorded (boot ID ${node.bootID})`);
   if (result.kind === 'not-required') return undo(r, 'skipped', 'no reboot required any more');
   if (result.kind === 'unknown')
     return undo(
@@ -350,8 +355,6 @@ async function waitReady(r: NodeRun): Promise<Next> {
     r.signal,
     r.follow(),
   );
-  r.follower?.close();
-  r.follower = undefined;
   if (!w.ok) {
     if (w.aborted) return stopped(r);
     return keep(r, { type: 'ready-timeout', message: w.reason }, `rebooted but ${w.reason}`);

@@ -86,10 +86,21 @@ export class NodeHandle {
     return parsed.record;
   }
 
-  /** A newer view of the node seen elsewhere (a watch): the next write starts from it. */
-  seen(node: NodeView): void {
-    if (node.name === this.name && node.resourceVersion !== undefined) this.node = node;
+  /**
+   * A view of the node seen elsewhere (a watch): the next write starts from it, so a kubelet's status update in
+   * between does not cost a conflict. Taken only while it shows our record as we last wrote it: an older view
+   * (before our last write) or one with someone else's record is ignored, and the next write finds out.
+   */
+  seen(node: NodeView): boolean {
+    if (node.name !== this.name || node.resourceVersion === undefined) return false;
+    if (node.annotations[STATE_ANNOTATION] !== serializeNodeRecord(this.record)) return false;
+    this.node = node;
+    this.viewed = true;
+    return true;
   }
+
+  /** Whether a watched view was taken since the last write or read. */
+  viewed = false;
 
   /** Reads the node again; throws LockLostError when the record on it is no longer ours. */
   async refresh(): Promise<NodeView> {
@@ -98,6 +109,7 @@ export class NodeHandle {
     if (typeof r === 'string') throw new LockLostError(`${this.name}: ${r}`);
     this.node = node;
     this.record = r;
+    this.viewed = false;
     return node;
   }
 
@@ -118,6 +130,7 @@ export class NodeHandle {
           recordPatch(w, this.ctx.opts.annotateNodes, this.node.resourceVersion),
         );
         this.node = node;
+        this.viewed = false;
         if (w.record !== null) this.record = w.record;
         return node;
       } catch (err) {

@@ -29,6 +29,8 @@ export class NodeFollower {
   constructor(
     private readonly deps: Deps,
     readonly name: string,
+    /** Told of every view of the node the watch delivers (the node's steps keep their last view fresh). */
+    private readonly onView: (node: NodeView) => void = () => undefined,
   ) {
     this.start();
   }
@@ -40,6 +42,7 @@ export class NodeFollower {
         this.name,
         (n) => {
           this.latest = n;
+          this.onView(n);
           this.wake.notify();
         },
         this.stop.signal,
