@@ -156,13 +156,18 @@ export async function ourDrain(setup: DrainSetup): Promise<DrainRun & { pods: nu
     c.sim.server.resetStats();
     const t0 = performance.now();
     const kc = loadKubeConfig({ kubeconfig: c.kubeconfigPath, env: {} });
-    const cluster = new KubernetesCluster(makeClients(kc, { requestTimeoutMs: 30_000 }));
+    const clients = makeClients(kc, { requestTimeoutMs: 30_000 });
+    const cluster = new KubernetesCluster(clients);
     await cluster.patchNode(BUSY, { unschedulable: true });
     const opts = resolveRunOptions({
       owner: 'bench',
       drain: { ignoreDaemonsets: true, deleteEmptydirData: true, timeoutMs: 300_000 },
     });
-    const out = await drainNode({ cluster, clock: systemClock, emit: () => undefined }, BUSY, opts.drain);
+    const out = await drainNode(
+      { cluster, clock: systemClock, serverTime: clients.serverTime, emit: () => undefined },
+      BUSY,
+      opts.drain,
+    );
     if (!out.ok) throw new Error(`drain failed: ${out.message}`);
     return { ...summary(c, performance.now() - t0), pods };
   } finally {

@@ -7,17 +7,19 @@
 
 import { ConflictError } from '../core/errors.js';
 import { IN_PROGRESS_LABEL, STATE_ANNOTATION } from '../core/keys.js';
-import { describeHolder, holdState, type InProgressNode, type LockHolder } from '../core/lock.js';
+import { describeHolder, holdState, type LockHolder } from '../core/lock.js';
 import {
   describeToken,
   NodePhase,
   newNodeRecord,
   parseNodeRecord,
+  sameToken,
   type FenceToken,
   type NodeRecord,
 } from '../core/machine.js';
 import type { NodeView } from '../core/types.js';
 import { inProgressOf } from './survey.js';
+import type { InProgressRead } from './lock.js';
 import { NodeHandle, recordPatch, type NodeCtx } from './node-write.js';
 import { errorMessage, nap } from './util.js';
 
@@ -155,7 +157,7 @@ async function claimOnce(ctx: NodeCtx, name: string): Promise<Claim> {
   const handle = new NodeHandle(ctx, name, written, take.record);
   // 2. The slot.
   const v = await ctx.lock.acquire({ node: name, ...(node.zone ? { zone: node.zone } : {}) }, (dead) =>
-    inProgressFresh(ctx, name, dead),
+    inProgressFresh(ctx, handle, dead),
   );
   if (v.kind === 'unreadable') {
     await letGo(ctx, handle);
@@ -196,59 +198,82 @@ async function letGo(ctx: NodeCtx, handle: NodeHandle): Promise<void> {
   }
 }
 
+/** A dead hold's node after a fence: `fenced` when no intent of that hold's run is left on it. */
+export interface Fence {
+  readonly node?: NodeView;
+  readonly fenced: boolean;
+}
+
 /**
- * Fences a dead hold's node: clears the intent (phase locked) that hold's run left on it, by compare-and-swap.
- * Returns the node as it is after, or undefined when the node is gone. A conflict leaves it for the next look.
+ * Fences a dead hold's node: clears the intent (phase locked) that hold's run left on it, by compare-and-swap,
+ * reading again after a conflict. Fenced when the node is gone, carries no intent of that run, or it was
+ * cleared; not fenced when the writes kept conflicting: then the hold must stay.
  */
-export async function fenceDeadHold(
-  ctx: NodeCtx,
-  h: LockHolder,
-  known?: NodeView,
-): Promise<NodeView | undefined> {
+export async function fenceDeadHold(ctx: NodeCtx, h: LockHolder, known?: NodeView): Promise<Fence> {
   const { cluster } = ctx.deps;
-  let node: NodeView;
-  try {
-    node = known ?? (await cluster.getNode(h.node));
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 404 || (err as { statusCode?: unknown }).statusCode === 404)
-      return undefined;
-    throw err;
+  let node: NodeView | undefined = known;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (node === undefined) {
+      try {
+        node = await cluster.getNode(h.node);
+      } catch (err) {
+        const e = err as { code?: unknown; statusCode?: unknown };
+        if (e.code === 404 || e.statusCode === 404) return { fenced: true };
+        throw err;
+      }
+    }
+    const parsed = parseNodeRecord(node.annotations[STATE_ANNOTATION]);
+    if (
+      parsed.kind !== 'ok' ||
+      parsed.record.phase !== NodePhase.Locked ||
+      parsed.record.token.runId !== h.runId
+    )
+      return { node, fenced: true };
+    try {
+      const cleared = await cluster.patchNode(
+        h.node,
+        recordPatch({ record: null }, ctx.opts.annotateNodes, node.resourceVersion),
+      );
+      return { node: cleared, fenced: true };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      node = undefined; // read again and judge again
+    }
   }
-  const parsed = parseNodeRecord(node.annotations[STATE_ANNOTATION]);
-  if (
-    parsed.kind !== 'ok' ||
-    parsed.record.phase !== NodePhase.Locked ||
-    parsed.record.token.runId !== h.runId
-  )
-    return node;
-  try {
-    return await cluster.patchNode(
-      h.node,
-      recordPatch({ record: null }, ctx.opts.annotateNodes, node.resourceVersion),
-    );
-  } catch (err) {
-    if (err instanceof ConflictError) return cluster.getNode(h.node);
-    throw err;
-  }
+  return node === undefined ? { fenced: false } : { node, fenced: false };
 }
 
 /**
  * Nodes in progress as the Lease decision must count them: the in-progress list, read now, and the nodes of dead
- * holds read one by one. A dead hold's intent (phase locked, its run's token) is cleared first: a fence.
+ * holds, each fenced first. The node being claimed is checked too: if its record is no longer ours (another run
+ * took it over meanwhile), the claim must not win a slot for it.
  */
 async function inProgressFresh(
   ctx: NodeCtx,
-  self: string,
+  handle: NodeHandle,
   dead: readonly LockHolder[],
-): Promise<readonly InProgressNode[]> {
+): Promise<InProgressRead> {
   const { cluster } = ctx.deps;
+  const self = handle.name;
   const listed = await cluster.listNodes(IN_PROGRESS_LABEL);
   const byName = new Map(listed.map((n) => [n.name, n]));
+  const fenced = new Set<string>();
   for (const h of dead) {
-    if (h.node === self) continue;
-    const node = await fenceDeadHold(ctx, h, byName.get(h.node));
-    if (node === undefined) byName.delete(h.node);
-    else byName.set(h.node, node);
+    const f = await fenceDeadHold(ctx, h, byName.get(h.node));
+    if (f.fenced) fenced.add(h.node);
+    if (f.node === undefined) byName.delete(h.node);
+    else byName.set(h.node, f.node);
   }
-  return inProgressOf([...byName.values()].filter((n) => n.name !== self));
+  const mine = byName.get(self) ?? (dead.some((h) => h.node === self) ? undefined : handle.node);
+  const now = mine ?? (await cluster.getNode(self));
+  const parsed = parseNodeRecord(now.annotations[STATE_ANNOTATION]);
+  const lost =
+    parsed.kind !== 'ok' || !sameToken(parsed.record.token, handle.record.token)
+      ? `${self}: its record changed hands while the slot was taken`
+      : undefined;
+  return {
+    inProgress: inProgressOf([...byName.values()].filter((n) => n.name !== self)),
+    fenced,
+    ...(lost === undefined ? {} : { lost }),
+  };
 }

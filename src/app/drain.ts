@@ -21,7 +21,7 @@ export type DrainOutcome =
     }
   | { readonly ok: false; readonly message: string; readonly aborted: boolean };
 
-type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'emit'>;
+type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'serverTime' | 'emit'>;
 
 /** PDBs that select the pod, by namespace/name. */
 export function pdbsFor(pod: PodView, pdbs: readonly PdbView[]): PdbView[] {
@@ -69,7 +69,8 @@ export async function drainNode(
 ): Promise<DrainOutcome> {
   const { cluster, clock, emit } = deps;
   const listed = await cluster.listPodsOnNode(node, opts.podSelector);
-  const plan = planDrain(listed.items, opts, clock.now());
+  // Pods' deletion timestamps are on the API server's clock: so is the time they are judged against.
+  const plan = planDrain(listed.items, opts, deps.serverTime.now());
   if (!plan.ok) return { ok: false, message: plan.message, aborted: false };
   const pdbList = await cluster.listPdbs();
   const workloads = await snapshotWorkloads(deps, plan.evict);

@@ -56,7 +56,15 @@ export type AcquireOutcome = AcquireVerdict | { readonly kind: 'unreadable'; rea
  * Called inside each attempt, after the Lease was read and before the decision is written: fence the dead
  * holds' nodes (clear an intent they left) and return every node in progress outside the Lease.
  */
-export type InProgressReader = (dead: readonly LockHolder[]) => Promise<readonly InProgressNode[]>;
+export interface InProgressRead {
+  readonly inProgress: readonly InProgressNode[];
+  /** The dead holds whose nodes were fenced: only these may be dropped. */
+  readonly fenced: ReadonlySet<string>;
+  /** Set when the node being claimed is no longer ours to claim: no slot is written. */
+  readonly lost?: string;
+}
+
+export type InProgressReader = (dead: readonly LockHolder[]) => Promise<InProgressRead>;
 
 const MAX_CAS_ATTEMPTS = 20;
 
@@ -140,7 +148,10 @@ export class LeaseLock {
         const dead = deadHolds(record, { now, liveness: this.liveness }).filter(
           (h) => h.runId !== this.opts.runId,
         );
-        const busy = await inProgress(dead);
+        const seen = await inProgress(dead);
+        if (seen.lost !== undefined) {
+          return { result: { kind: 'full' as const, reason: seen.lost, busy: [req.node], dropped: [] } };
+        }
         const v = decideAcquire(
           record,
           {
@@ -153,7 +164,7 @@ export class LeaseLock {
             maxPerZone: this.opts.maxPerZone,
           },
           // The server's clock may have moved on while the nodes were read: decide at the time of reading.
-          { now, liveness: this.liveness, inProgress: busy },
+          { now, liveness: this.liveness, inProgress: seen.inProgress, fenced: seen.fenced },
         );
         return v.kind === 'full' ? { result: v } : { write: v.record, result: v };
       });
@@ -192,7 +203,7 @@ export class LeaseLock {
   }
 
   /** Drops exactly these holds (dead ones, or of nodes that no longer exist); never one taken since. */
-  drop(refs: readonly HoldRef[]): Promise<ReleaseVerdict> {
+  drop(refs: readonly (HoldRef & { readonly renewedAt?: number })[]): Promise<ReleaseVerdict> {
     return this.cas<ReleaseVerdict>((record) => {
       const v = dropHolds(record, refs);
       return v.kind === 'released' ? { write: v.record, result: v } : { result: v };

@@ -68,8 +68,16 @@ export class NodeRun {
 
   /** One watch of the node for all its steps: it keeps the handle's view fresh and serves the waits. */
   follow(): NodeFollower {
-    return (this.follower ??= new NodeFollower(this.ctx.deps, this.name, (n) => this.h.seen(n)));
+    return (this.follower ??= new NodeFollower(this.ctx.deps, this.name, (n) => {
+      if (this.h.seen(n) && this.cordoned && !n.unschedulable) this.uncordonSeen = true;
+    }));
   }
+
+  /** Set by our cordon: from then on, a view of the node uncordoned (by anyone) means pods may have come. */
+  cordoned = false;
+  uncordonSeen = false;
+  /** The watch's start count at our cordon: a restart since may have missed an uncordon. */
+  startsAtCordon = 0;
 }
 
 // ---- endings ---------------------------------------------------------------------------------------------
@@ -194,6 +202,9 @@ async function cordon(r: NodeRun): Promise<Next> {
     return { record: next.record, extra: { unschedulable: true, ...marks } };
   });
   r.step('cordon', r.h.record.wasUnschedulable ? 'already cordoned' : 'cordoned');
+  r.cordoned = true;
+  r.uncordonSeen = false;
+  r.startsAtCordon = r.follow().starts;
   return { next: 'drain' };
 }
 
@@ -243,6 +254,20 @@ async function gate(r: NodeRun): Promise<Next> {
   }
   // The node as our 'drained' write left it; the trigger's compare-and-swap catches any change since.
   if (!r.h.node.unschedulable) return recordon(r);
+  // Uncordoned and cordoned again while it drained (or the watch was down and might have missed it): pods may
+  // have come. Drain again before the trigger.
+  const missed = r.follower !== undefined && r.follower.starts !== r.startsAtCordon;
+  if (r.uncordonSeen || missed) {
+    if (++r.recordons > 2)
+      return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
+    r.log(
+      'warn',
+      `${r.uncordonSeen ? 'uncordoned by someone else' : 'the node watch was interrupted'} during the drain: draining again`,
+    );
+    r.uncordonSeen = false;
+    r.startsAtCordon = r.follower?.starts ?? 0;
+    return { next: 'drain' };
+  }
   return { next: 'trigger' };
 }
 

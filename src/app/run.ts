@@ -60,19 +60,21 @@ async function sweepHolds(
 ): Promise<void> {
   const { emit, clock } = ctx.deps;
   const now = ctx.lock.now();
-  const drop = new Map<string, { node: string; runId: string }>();
+  const drop = new Map<string, { node: string; runId: string; renewedAt?: number }>();
   for (const h of holders) {
     const state = holdState(h, now, ctx.lock.liveness);
     if (state.live || h.runId === ctx.runId) continue;
     try {
-      const node = await fenceDeadHold(ctx, h, known.get(h.node));
-      drop.set(h.node, { node: h.node, runId: h.runId });
+      const f = await fenceDeadHold(ctx, h, known.get(h.node));
+      if (!f.fenced) continue; // its intent could not be cleared: the hold stays, and counts
+      // Dropped only if unchanged when the drop is written: a hold renewed since stays.
+      drop.set(h.node, { node: h.node, runId: h.runId, renewedAt: h.renewedAt });
       emit({
         type: 'log',
         at: clock.now(),
         level: 'warn',
         node: h.node,
-        message: `dropping the hold of ${describeHolder(h)}: ${node === undefined ? 'the node no longer exists' : state.why}`,
+        message: `dropping the hold of ${describeHolder(h)}: ${f.node === undefined ? 'the node no longer exists' : state.why}`,
       });
     } catch (err) {
       emit({

@@ -35,7 +35,11 @@ export class NodeFollower {
     this.start();
   }
 
+  /** How many times the watch was started: a restart may have missed changes in between. */
+  starts = 0;
+
   private start(): void {
+    this.starts++;
     this.watching = true;
     this.deps.cluster
       .watchNode(

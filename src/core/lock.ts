@@ -59,6 +59,11 @@ export interface AcquireContext {
   readonly liveness: (p: HolderProcess) => HoldLiveness;
   /** Nodes carrying a record past `locked`, read after the Lease this decision is written over. */
   readonly inProgress: readonly InProgressNode[];
+  /**
+   * Dead holds whose nodes the caller fenced (their run's intent cleared), by node: only these are dropped. A
+   * dead hold that could not be fenced still counts, as if it were live. Undefined: every dead hold is fenced.
+   */
+  readonly fenced?: ReadonlySet<string>;
 }
 
 export type AcquireVerdict =
@@ -83,7 +88,10 @@ export function deadHolds(record: LockRecord, ctx: Pick<AcquireContext, 'now' | 
 }
 
 export function decideAcquire(record: LockRecord, req: AcquireRequest, ctx: AcquireContext): AcquireVerdict {
-  const dropped = deadHolds(record, ctx);
+  // A run's own holds are never dead to itself (it is alive: it is deciding), and an unfenced hold stays.
+  const dropped = deadHolds(record, ctx).filter(
+    (h) => h.runId !== req.runId && (ctx.fenced === undefined || ctx.fenced.has(h.node)),
+  );
   const live = record.holders.filter((h) => !dropped.includes(h));
   const here = live.find((h) => h.node === req.node);
   if (here !== undefined && here.runId !== req.runId) {
@@ -194,8 +202,18 @@ export function release(record: LockRecord, ref: HoldRef): ReleaseVerdict {
 }
 
 /** Removes exactly these holds (node and run), if still there: a hold since taken by another run stays. */
-export function dropHolds(record: LockRecord, refs: readonly HoldRef[]): ReleaseVerdict {
-  const hit = (h: LockHolder): boolean => refs.some((r) => r.node === h.node && r.runId === h.runId);
+export function dropHolds(
+  record: LockRecord,
+  refs: readonly (HoldRef & { readonly renewedAt?: number })[],
+): ReleaseVerdict {
+  // A hold renewed since it was judged is not the one judged: it stays.
+  const hit = (h: LockHolder): boolean =>
+    refs.some(
+      (r) =>
+        r.node === h.node &&
+        r.runId === h.runId &&
+        (r.renewedAt === undefined || r.renewedAt === h.renewedAt),
+    );
   if (!record.holders.some(hit)) return { kind: 'not-held', reason: 'nothing to drop' };
   return { kind: 'released', record: { ...record, holders: record.holders.filter((h) => !hit(h)) } };
 }

@@ -135,9 +135,15 @@ const MOVES: Readonly<Record<NodeEvent['type'], Moves>> = {
     [P.Rebooting]: P.Rebooting,
     [P.RebootTimeout]: P.RebootTimeout,
   },
-  drained: { [P.Cordoned]: P.Drained, [P.Rebooting]: P.Rebooting, [P.RebootTimeout]: P.RebootTimeout },
+  drained: {
+    [P.Cordoned]: P.Drained,
+    [P.Drained]: P.Drained,
+    [P.Rebooting]: P.Rebooting,
+    [P.RebootTimeout]: P.RebootTimeout,
+  },
   'drain-failed': {
     [P.Cordoned]: P.DrainFailed,
+    [P.Drained]: P.DrainFailed,
     [P.Rebooting]: P.RebootTimeout,
     [P.RebootTimeout]: P.RebootTimeout,
   },
@@ -167,9 +173,14 @@ export function transition(record: NodeRecord, event: NodeEvent, now: number): T
   switch (event.type) {
     case 'cordoned':
       // What was there before is taken from the node only at the first cordon; after it, it is ours to keep.
+      // After that, an earlier cordon is kept only while it is still there: once anyone uncordoned the node,
+      // the next cordon is ours, and ours to remove.
       return record.phase === P.Locked
         ? { ok: true, record: { ...base, wasUnschedulable: event.wasUnschedulable, bootID: event.bootID } }
-        : { ok: true, record: base };
+        : {
+            ok: true,
+            record: { ...base, wasUnschedulable: record.wasUnschedulable && event.wasUnschedulable },
+          };
     case 'reboot-requested':
       if (event.currentBootID !== record.bootID) {
         return {
@@ -189,7 +200,10 @@ export function transition(record: NodeRecord, event: NodeEvent, now: number): T
     case 'drained':
       // Once triggered, the first drain's workloads are the baseline the health wait compares with: a re-drain
       // of a node already drained finds nothing and must not replace them.
-      if (PHASES[record.phase].triggered && (record.workloads !== undefined || record.pdbs !== undefined))
+      if (
+        (PHASES[record.phase].triggered || record.phase === P.Drained) &&
+        (record.workloads !== undefined || record.pdbs !== undefined)
+      )
         return { ok: true, record: base };
       return {
         ok: true,

@@ -222,9 +222,11 @@ const MOVES: readonly [NodeEvent['type'], NodePhase, NodePhase][] = [
   ['cordoned', 'rebooting', 'rebooting'],
   ['cordoned', 'reboot-timeout', 'reboot-timeout'],
   ['drained', 'cordoned', 'drained'],
+  ['drained', 'drained', 'drained'], // drained again after an uncordon seen during the drain
   ['drained', 'rebooting', 'rebooting'],
   ['drained', 'reboot-timeout', 'reboot-timeout'],
   ['drain-failed', 'cordoned', 'drain-failed'],
+  ['drain-failed', 'drained', 'drain-failed'],
   ['drain-failed', 'rebooting', 'reboot-timeout'],
   ['drain-failed', 'reboot-timeout', 'reboot-timeout'],
   ['reboot-requested', 'drained', 'rebooting'],
@@ -318,12 +320,12 @@ test('the first cordon, from locked, records what was there before: wasUnschedul
 });
 
 for (const from of ['cordoned', 'drained', 'drain-failed', 'rebooting', 'reboot-timeout'] as const) {
-  test(`a re-cordon from ${from} keeps the recorded wasUnschedulable and boot ID: an admin's cordon is never overwritten`, () => {
+  test(`a re-cordon from ${from} keeps the recorded wasUnschedulable and boot ID while the node is still cordoned: an admin's cordon is never overwritten`, () => {
     for (const wasUnschedulable of [true, false]) {
       const r = step(rec({ phase: from, wasUnschedulable }), {
         type: 'cordoned',
         // By now the node is unschedulable because we cordoned it, and may report another boot.
-        wasUnschedulable: !wasUnschedulable,
+        wasUnschedulable: true,
         bootID: 'boot-9',
       });
       assert.equal(r.wasUnschedulable, wasUnschedulable);
@@ -577,5 +579,24 @@ for (const [what, phase, n, start] of RESUME_WITH_NODE) {
       },
     );
     assert.equal(d.start, start, d.reason);
+  });
+}
+
+const RECORDON: readonly [string, boolean, boolean, boolean][] = [
+  // [what, recorded wasUnschedulable, the node cordoned when we cordon again, recorded after]
+  ['an admin cordon still in place is kept as the admin’s', true, true, true],
+  ['an admin cordon since removed: our next cordon is ours', true, false, false],
+  ['our own cordon stays ours', false, true, false],
+  ['uncordoned by someone, cordoned again by us: ours', false, false, false],
+];
+for (const [what, was, now, after] of RECORDON) {
+  test(`re-cordon: ${what}`, () => {
+    const t = transition(
+      rec({ phase: 'drained', wasUnschedulable: was }),
+      { type: 'cordoned', wasUnschedulable: now, bootID: 'x' },
+      T1,
+    );
+    assert.equal(t.ok, true);
+    if (t.ok) assert.equal(t.record.wasUnschedulable, after);
   });
 }
