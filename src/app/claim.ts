@@ -75,12 +75,13 @@ function taking(ctx: NodeCtx, node: NodeView, holders: readonly LockHolder[], no
   return { kind: 'take', record: { ...r, token: token(r.token.gen + 1) }, adopted: r.token };
 }
 
-export async function claimNode(ctx: NodeCtx, name: string): Promise<Claim> {
+export async function claimNode(ctx: NodeCtx, name: string, known?: NodeView): Promise<Claim> {
   const { clock, emit, cluster } = ctx.deps;
   const deadline = clock.now() + ctx.opts.lockWaitMs;
   let announced = false;
   for (;;) {
-    const attempt = await claimOnce(ctx, name);
+    const attempt = await claimOnce(ctx, name, known);
+    known = undefined;
     if (attempt.kind !== 'busy') return attempt;
     const remaining = deadline - clock.now();
     if (remaining <= 0 || ctx.opts.signal?.aborted) {
@@ -117,9 +118,10 @@ export async function claimNode(ctx: NodeCtx, name: string): Promise<Claim> {
   }
 }
 
-async function claimOnce(ctx: NodeCtx, name: string): Promise<Claim> {
+async function claimOnce(ctx: NodeCtx, name: string, known?: NodeView): Promise<Claim> {
   const { cluster, emit, clock } = ctx.deps;
-  let node = await cluster.getNode(name);
+  // The node as the survey listed it, if given: the intent's compare-and-swap finds out if it changed since.
+  let node = known ?? (await cluster.getNode(name));
   // The Lease is read first only for a node that carries a record: whether its holder is alive decides a
   // takeover. A fresh intent needs no look: the slot's own compare-and-swap decides after it.
   let holders: readonly LockHolder[] = [];

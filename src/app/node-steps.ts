@@ -160,8 +160,9 @@ export async function stopped(r: NodeRun): Promise<Next> {
 async function check(r: NodeRun): Promise<Next> {
   const { sentinel } = r.ctx.deps;
   r.follow();
-  // An agent's report is read from the node as the watch shows it now; else a check pod.
-  const seen = r.h.viewed ? r.h.node : await r.h.refresh();
+  // An agent's report is read from the node as our intent's write (just now) or the watch shows it; else a
+  // check pod.
+  const seen = r.h.node;
   let result;
   try {
     result = agentReport(seen, r.now()) ?? (await sentinel.check(r.name, r.signal));

@@ -59,7 +59,7 @@ export async function rebootNode(ctx: NodeCtx, work: NodeWork): Promise<NodeOutc
   }
   let claim;
   try {
-    claim = await claimNode(ctx, name);
+    claim = await claimNode(ctx, name, work.node);
   } catch (err) {
     return out({
       outcome: 'failed',

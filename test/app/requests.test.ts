@@ -45,7 +45,7 @@ function phaseOf(w: World, node: string): string | undefined {
   return parsed.kind === 'ok' ? parsed.record.phase : parsed.kind;
 }
 
-test('one node rebooted: one node write per recorded step, one read, one watch of the node, two Lease writes', async () => {
+test('one node rebooted: one node write per recorded step, no read of the node, one watch of it, two Lease writes', async () => {
   const w = world(['a', 'b']);
   w.mem.node('b').sentinel = 'not-required';
   w.mem.addWorkload('web', ['a', 'a', 'b'], 1);
@@ -56,7 +56,8 @@ test('one node rebooted: one node write per recorded step, one read, one watch o
   assert.deepEqual(boots(w), { a: 1, b: 0 });
   assert.deepEqual(Object.fromEntries([...calls].sort()), {
     evictPod: calls.get('evictPod'), // as many as the PDB makes it take; counted by the drain tests
-    getNode: 1, // to take it (the intent); the check after the slot, and every later step, use what a write or the watch answered
+    // no getNode: the intent is written over the node as listed (a compare-and-swap), and the check after the
+    // slot and every later step use what a write or the watch answered
     listNodes: 2, // the survey, and the nodes in progress counted by the slot's write
     listPdbs: 2, // the drain, and the health check after the reboot
     listPods: 2, // Ready pods per workload before the drain, and again after the reboot

@@ -190,6 +190,7 @@ test('a record that another run cleared after this run listed the node is taken 
           delete w.mem.node('a').annotations[STATE_ANNOTATION];
           delete w.mem.node('a').labels['reboot-daemon.io/in-progress'];
           w.mem.node('a').unschedulable = false;
+          w.mem.node('a').rv++;
         }
         return inner.read();
       },
