@@ -65,7 +65,8 @@ async function sweepHolds(
     const state = holdState(h, now, ctx.lock.liveness);
     if (state.live || h.runId === ctx.runId) continue;
     try {
-      const f = await fenceDeadHold(ctx, h, known.get(h.node));
+      // Read afresh: the survey's view of the node may be older than the intent the dead hold's run wrote.
+      const f = await fenceDeadHold(ctx, h);
       if (!f.fenced) continue; // its intent could not be cleared: the hold stays, and counts
       // Dropped only if unchanged when the drop is written: a hold renewed since stays.
       drop.set(h.node, { node: h.node, runId: h.runId, renewedAt: h.renewedAt });
