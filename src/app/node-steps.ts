@@ -18,6 +18,7 @@ import {
 import { KURED_IN_PROGRESS_ANNOTATION, KURED_MOST_RECENT_NEEDED_ANNOTATION } from '../core/keys.js';
 import { drainNode } from './drain.js';
 import { startGate } from './gates.js';
+import { ConflictError } from '../core/errors.js';
 import { IllegalMoveError, LockLostError, type NodeCtx, type NodeHandle } from './node-write.js';
 import { errorMessage, iso, nap } from './util.js';
 import { NodeFollower, waitForBoot, waitForHealthy, waitForReady } from './waits.js';
@@ -29,6 +30,9 @@ export interface Outcome {
 }
 
 type Next = { readonly next: Step } | { readonly end: Outcome };
+
+/** How many times a node is cordoned or drained again because someone changed it meanwhile, before a person must look. */
+const MAX_REDRAINS = 4;
 
 /** One node's steps in progress: what they share. */
 export class NodeRun {
@@ -259,7 +263,7 @@ async function gate(r: NodeRun): Promise<Next> {
   // have come. Drain again before the trigger.
   const missed = r.follower !== undefined && r.follower.starts !== r.startsAtCordon;
   if (r.uncordonSeen || missed) {
-    if (++r.recordons > 2)
+    if (++r.recordons > MAX_REDRAINS)
       return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
     r.log(
       'warn',
@@ -274,7 +278,7 @@ async function gate(r: NodeRun): Promise<Next> {
 
 /** Someone uncordoned it while it drained: pods may have come. Cordon and drain again, a bounded number of times. */
 function recordon(r: NodeRun): Promise<Next> | Next {
-  if (++r.recordons > 2)
+  if (++r.recordons > MAX_REDRAINS)
     return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
   r.log('warn', 'uncordoned by someone else during the drain: cordoning and draining again');
   return { next: 'cordon' };
@@ -284,7 +288,9 @@ class Uncordoned extends Error {}
 
 async function trigger(r: NodeRun): Promise<Next> {
   const { deps, opts } = r.ctx;
-  // The trigger's record is a compare-and-swap on the node as last seen: still ours, still cordoned, same boot.
+  // The trigger's record is a compare-and-swap on the node as last seen: still ours, still cordoned, same
+  // boot. It is not retried on a conflict: whatever changed the node since (an uncordon and a cordon again,
+  // say) may have let pods in, so the node is drained again first.
   try {
     await r.h.write((node, record) => {
       if (!node.unschedulable) throw new Uncordoned();
@@ -295,10 +301,16 @@ async function trigger(r: NodeRun): Promise<Next> {
       );
       if (!t.ok) throw new IllegalMoveError(t.error);
       return { record: t.record };
-    });
+    }, 1);
   } catch (err) {
     if (err instanceof Uncordoned) return recordon(r);
-    throw err;
+    if (!(err instanceof ConflictError)) throw err;
+    const node = await r.h.refresh();
+    if (!node.unschedulable) return recordon(r);
+    if (++r.recordons > MAX_REDRAINS)
+      return keep(r, undefined, 'the node kept changing just before the trigger');
+    r.log('info', 'the node changed just before the trigger: draining again before it');
+    return { next: 'drain' };
   }
   r.step('reboot', `rebooting (boot ID ${r.h.record.bootID})`);
   try {

@@ -117,7 +117,10 @@ export class NodeHandle {
    * Writes what build() makes of the node and our record, as a compare-and-swap. build runs again on the fresh
    * node after a conflict, so what it takes from the node (its cordon, its boot ID) is what the write replaces.
    */
-  async write(build: (node: NodeView, record: NodeRecord) => RecordWrite): Promise<NodeView> {
+  async write(
+    build: (node: NodeView, record: NodeRecord) => RecordWrite,
+    conflicts = MAX_CONFLICTS,
+  ): Promise<NodeView> {
     for (let attempt = 0; ; attempt++) {
       if (this.node.resourceVersion === undefined)
         throw new Error(
@@ -134,7 +137,7 @@ export class NodeHandle {
         if (w.record !== null) this.record = w.record;
         return node;
       } catch (err) {
-        if (!(err instanceof ConflictError) || attempt + 1 >= MAX_CONFLICTS) throw err;
+        if (!(err instanceof ConflictError) || attempt + 1 >= conflicts) throw err;
         await this.refresh();
       }
     }
