@@ -7,7 +7,7 @@
 
 import { ConflictError } from '../core/errors.js';
 import { IN_PROGRESS_LABEL, STATE_ANNOTATION } from '../core/keys.js';
-import { describeHolder, holdState, type LockHolder } from '../core/lock.js';
+import { describeHolder, EXPIRY_MARGIN_MS, holdState, type LockHolder } from '../core/lock.js';
 import {
   describeToken,
   NodePhase,
@@ -59,6 +59,7 @@ function taking(ctx: NodeCtx, node: NodeView, holders: readonly LockHolder[], no
       kind: 'take',
       record: newNodeRecord({
         token: token(0),
+        process: ctx.lock.proc,
         wasUnschedulable: node.unschedulable,
         bootID: node.bootID,
         now,
@@ -72,7 +73,20 @@ function taking(ctx: NodeCtx, node: NodeView, holders: readonly LockHolder[], no
   if (hold !== undefined && holdState(hold, now, ctx.lock.liveness).live && hold.runId === r.token.runId) {
     return { kind: 'busy', reason: `in progress by ${describeHolder(hold)}: ${r.phase}` };
   }
-  return { kind: 'take', record: { ...r, token: token(r.token.gen + 1) }, adopted: r.token };
+  // An intent with no slot yet may be a live run between its two writes: taken over only once it is older than
+  // a TTL on the server's clock (a dead hold of its run is fenced sooner, by clearing it).
+  const gone = r.process !== undefined && ctx.lock.liveness(r.process) === 'dead';
+  if (r.phase === NodePhase.Locked && !gone && r.since + ctx.opts.lockTtlMs + EXPIRY_MARGIN_MS >= now) {
+    return {
+      kind: 'busy',
+      reason: `${describeToken(r.token)} is taking it (an intent ${Math.round((now - r.since) / 1000)}s old)`,
+    };
+  }
+  return {
+    kind: 'take',
+    record: { ...r, token: token(r.token.gen + 1), process: ctx.lock.proc },
+    adopted: r.token,
+  };
 }
 
 export async function claimNode(ctx: NodeCtx, name: string, known?: NodeView): Promise<Claim> {

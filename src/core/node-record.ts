@@ -32,6 +32,16 @@ export interface FenceToken {
   readonly gen: number;
 }
 
+/** The process that wrote the record (as ports/process.ts ProcessIdentity): whether it is certainly gone. */
+export interface RecordProcess {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly bootId?: string;
+  readonly pidNs?: string;
+  readonly startTime?: string;
+}
+
 /** Why this node is being rebooted: what this run saw, after taking its slot, on the boot it saw it on. */
 export interface NeedEvidence {
   readonly source: string;
@@ -51,6 +61,8 @@ export interface WorkloadRef {
 export interface NodeRecord {
   readonly version: typeof NODE_RECORD_VERSION;
   readonly token: FenceToken;
+  /** The token holder's process, so an intent of a certainly dead process is taken over at once. */
+  readonly process?: RecordProcess;
   readonly phase: NodePhase;
   /** Was the node cordoned before this tool cordoned it? Then this tool never uncordons it. Final once cordoned. */
   readonly wasUnschedulable: boolean;
@@ -69,6 +81,7 @@ export interface NodeRecord {
 
 export function newNodeRecord(init: {
   token: FenceToken;
+  process?: RecordProcess;
   wasUnschedulable: boolean;
   bootID: string;
   now: number;
@@ -76,6 +89,7 @@ export function newNodeRecord(init: {
   return {
     version: NODE_RECORD_VERSION,
     token: init.token,
+    ...(init.process === undefined ? {} : { process: init.process }),
     phase: NodePhase.Locked,
     wasUnschedulable: init.wasUnschedulable,
     bootID: init.bootID,
@@ -131,6 +145,13 @@ function validToken(v: unknown): v is FenceToken {
   );
 }
 
+function validProcess(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!isObj(v) || typeof v['id'] !== 'string' || typeof v['host'] !== 'string') return false;
+  if (!Number.isSafeInteger(v['pid']) || (v['pid'] as number) <= 0) return false;
+  return optStr(v['bootId']) && optStr(v['pidNs']) && optStr(v['startTime']);
+}
+
 function validNeed(v: unknown): boolean {
   return (
     v === undefined ||
@@ -160,6 +181,7 @@ export function parseNodeRecord(text: string | undefined): ParsedNodeRecord {
   }
   const ok =
     validToken(r['token']) &&
+    validProcess(r['process']) &&
     typeof r['wasUnschedulable'] === 'boolean' &&
     typeof r['bootID'] === 'string' &&
     validNeed(r['need']) &&

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runOnce } from '../../src/app/run.js';
 import { EXPIRY_MARGIN_MS, emptyLockRecord, serializeLockRecord } from '../../src/core/lock.js';
+import { STATE_ANNOTATION } from '../../src/core/keys.js';
 import type { Blocker } from '../../src/ports/blockers.js';
 import { boots, drive, harness, options, world } from '../support/app-harness.js';
 
@@ -305,4 +306,29 @@ test('the hold is renewed while a node is in progress, so it outlives its TTL', 
   const ra = await drive(w.clock, alice);
   assert.equal(ra.exitCode, 0, ra.reason);
   assert.equal(w.mem.maxDisrupted, 1);
+});
+
+test('a fresh intent of a live run is not taken over; one of a process certainly gone is, at once', async () => {
+  const w = world(['a']);
+  const live = w.procs.spawn({ host: 'ci-1', pid: 201 });
+  const record = (proc: typeof live): string =>
+    JSON.stringify({
+      version: 2,
+      token: { owner: 'alice@ops', runId: 'other', proc: proc.id, gen: 0 },
+      process: proc,
+      phase: 'locked',
+      wasUnschedulable: false,
+      bootID: 'a-boot-1',
+      startedAt: w.clock.now(),
+      since: w.clock.now(),
+    });
+  w.mem.node('a').annotations[STATE_ANNOTATION] = record(live);
+  const busy = await runOnce(harness(w).deps, options());
+  assert.equal(busy.exitCode, 3, busy.reason);
+  assert.match(busy.reason, /is taking it \(an intent \d+s old\)/);
+  assert.deepEqual(boots(w), { a: 0 });
+  w.procs.kill(live.id);
+  const res = await runOnce(harness(w).deps, options());
+  assert.equal(res.exitCode, 0, res.reason);
+  assert.deepEqual(boots(w), { a: 1 });
 });
