@@ -154,6 +154,16 @@ async function claimOnce(ctx: NodeCtx, name: string, known?: NodeView): Promise<
   // 1. The record: an intent, or a takeover. A conflict means the node changed: look again.
   for (let i = 0; ; i++) {
     take = taking(ctx, node, holders, ctx.lock.now());
+    if (take.kind !== 'take' && known !== undefined) {
+      // Judged on the survey's view: look at the node as it is now before saying no.
+      known = undefined;
+      node = await cluster.getNode(name);
+      if (node.annotations[STATE_ANNOTATION] !== undefined) {
+        const bad = await readHolders();
+        if (bad) return bad;
+      }
+      continue;
+    }
     if (take.kind !== 'take') return take;
     try {
       written = await cluster.patchNode(

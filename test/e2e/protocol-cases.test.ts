@@ -341,13 +341,13 @@ describe('protocol cases from the issue', () => {
       assert.deepEqual(triggers(sim), [], `no reboot outside the window\n${show(r1)}`);
       assert.equal(isCordoned(sim, 'node-1'), false, `not cordoned outside the window\n${show(r1)}`);
       assert.equal(evictionsOn(sim, 'node-1'), 0, `not drained outside the window\n${show(r1)}`);
-      // Left as recorded: only the fencing token may change (a takeover bumps the generation so the dead run
+      // Left as recorded: only the fencing token (and the process it names) may change (a takeover bumps the generation so the dead run
       // cannot go on); the phase, the boot ID and what was there before are as they were.
       const left = JSON.parse(recordOf(sim, 'node-1') ?? '{}') as Record<string, unknown>;
       const was = JSON.parse(record) as Record<string, unknown>;
       assert.deepEqual(
-        { ...left, token: undefined },
-        { ...was, token: undefined },
+        { ...left, token: undefined, process: undefined },
+        { ...was, token: undefined, process: undefined },
         `left as is\n${show(r1)}`,
       );
       const gen = (t: unknown): number => (t as { gen: number }).gen;
