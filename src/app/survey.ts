@@ -72,7 +72,8 @@ export async function survey(deps: RunDeps, lock: LeaseLock, opts: SurveyOptions
     a.name.localeCompare(b.name),
   );
   // Every node in progress, whatever this run's selector: they all count against the limits.
-  const labelled = opts.nodeSelector ? await deps.cluster.listNodes(IN_PROGRESS_LABEL) : [];
+  // (Listed on its own even without a selector: node names given on the command line narrow the list above.)
+  const labelled = await deps.cluster.listNodes(IN_PROGRESS_LABEL);
   const byName = new Map<string, NodeView>();
   for (const n of [...labelled, ...nodes]) byName.set(n.name, n);
   const inProgress = inProgressOf([...byName.values()]);

@@ -58,7 +58,7 @@ test('one node rebooted: one node write per recorded step, no read of the node, 
     evictPod: calls.get('evictPod'), // as many as the PDB makes it take; counted by the drain tests
     // no getNode: the intent is written over the node as listed (a compare-and-swap), and the check after the
     // slot and every later step use what a write or the watch answered
-    listNodes: 2, // the survey, and the nodes in progress counted by the slot's write
+    listNodes: 3, // the survey's nodes and its nodes in progress, and the nodes in progress counted by the slot's write
     listPdbs: 2, // the drain, and the health check after the reboot
     listPods: 2, // Ready pods per workload before the drain, and again after the reboot
     listPodsOnNode: 1,
