@@ -312,6 +312,15 @@ async function trigger(r: NodeRun): Promise<Next> {
     r.log('info', 'the node changed just before the trigger: draining again before it');
     return { next: 'drain' };
   }
+  // Uncordoned by someone since our cordon, as the watch shows it, up to this instant: pods may be on their way.
+  // Cordon and drain again (the record stays triggered) rather than reboot with them on it.
+  if (r.uncordonSeen || !r.h.node.unschedulable) {
+    if (++r.recordons > MAX_REDRAINS)
+      return keep(r, undefined, 'uncordoned by someone else just before the reboot, again and again');
+    r.log('warn', 'uncordoned by someone else just before the reboot: cordoning and draining again first');
+    r.uncordonSeen = false;
+    return { next: 'cordon' };
+  }
   r.step('reboot', `rebooting (boot ID ${r.h.record.bootID})`);
   try {
     await deps.rebooter.reboot(r.name, r.h.record.bootID, r.signal);
