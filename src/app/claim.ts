@@ -98,7 +98,7 @@ export async function claimNode(ctx: NodeCtx, name: string, known?: NodeView): P
     known = undefined;
     if (attempt.kind !== 'busy') return attempt;
     const remaining = deadline - clock.now();
-    if (remaining <= 0 || ctx.opts.signal?.aborted) {
+    const waiting = (): void =>
       emit({
         type: 'lock',
         at: clock.now(),
@@ -107,18 +107,13 @@ export async function claimNode(ctx: NodeCtx, name: string, known?: NodeView): P
         holders: [],
         message: attempt.reason,
       });
+    if (remaining <= 0 || ctx.opts.signal?.aborted) {
+      waiting();
       return attempt;
     }
     if (!announced) {
       announced = true;
-      emit({
-        type: 'lock',
-        at: clock.now(),
-        node: name,
-        action: 'waiting',
-        holders: [],
-        message: attempt.reason,
-      });
+      waiting();
       emit({
         type: 'step',
         at: clock.now(),

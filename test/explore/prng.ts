@@ -1,18 +1,11 @@
 // Deterministic randomness for the interleaving explorer: a seeded mulberry32 generator and a Chooser that records
 // every pick it makes, so one schedule is fully described by its seed and index, or by its list of picks.
-// May import: nothing.
+// May import: src/sim/random.
 
-/** mulberry32: a small, fast 32-bit generator; the same seed gives the same stream everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/sim/random.js';
+
+/** mulberry32, the simulator's own seeded source: the same seed gives the same stream everywhere. */
+export const mulberry32 = seededRandom;
 
 /** The seed of schedule `index` of a run seeded with `seed` (a mix, so neighbouring indices look unrelated). */
 export function scheduleSeed(seed: number, index: number): number {
