@@ -2,19 +2,14 @@
 // holds a slot, for which run and process, and until when (server time). A node's progress and what was there
 // before live on the node (core/node-record.ts); nothing is ever rebuilt from a hold. Parsing never trusts what
 // it reads: an error means no reboot. Decisions over it are in core/lock.ts.
-// May import: nothing.
+// May import: core/node-record (types only).
+
+import type { RecordProcess } from './node-record.js';
 
 export const LOCK_RECORD_VERSION = 2;
 
-/** The process that holds a slot, as ports/process.ts ProcessIdentity records it. */
-export interface HolderProcess {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly bootId?: string;
-  readonly pidNs?: string;
-  readonly startTime?: string;
-}
+/** The process that holds a slot: the same shape a node record names its writer with (one type for both). */
+export type HolderProcess = RecordProcess;
 
 export interface LockHolder {
   readonly node: string;
