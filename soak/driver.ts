@@ -3,6 +3,7 @@
 // dead one is done (bounded in time); then judge the invariants from the simulator's record and store.
 // May import: src/sim, soak/*, node built-ins.
 
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,10 @@ export interface SoakResult {
   readonly sameOwner: boolean;
   /** A hold's TTL in real seconds (--lock-ttl). */
   readonly lockTtlRealSeconds: number;
+  /** Lane b's clock offset (--skew). */
+  readonly skew?: string;
+  /** One host name, each run pid 1 of its own pid namespace (--shared-host). */
+  readonly sharedHost: boolean;
 }
 
 interface Kill {
@@ -125,6 +130,46 @@ export interface SoakRunOptions {
    * live runs expire and are taken over while their runs go on, as a frozen process's would.
    */
   readonly lockTtlRealSeconds?: number;
+  /** Lane b's clock runs this far off (libfaketime's offset, e.g. '+2h' or '-90m'), as a laptop's may. */
+  readonly skew?: string;
+  /**
+   * Both lanes under one host name, each run as pid 1 of a pid namespace of its own: two containers on one
+   * pod network name, whose pids say nothing about each other.
+   */
+  readonly sharedHost?: boolean;
+}
+
+/** libfaketime's library on this machine (Debian's faketime package), or an error that says how to get it. */
+export function findLibfaketime(): string {
+  for (const lib of ['/usr/lib', '/usr/lib64', '/lib']) {
+    let dirs: string[];
+    try {
+      dirs = readdirSync(lib);
+    } catch {
+      continue;
+    }
+    for (const d of ['', ...dirs]) {
+      const path = join(lib, d, 'faketime', 'libfaketime.so.1');
+      if (existsSync(path)) return path;
+    }
+  }
+  throw new Error('--skew needs libfaketime (Debian: apt-get install faketime)');
+}
+
+/** What a lane runs under: its host name, and a wrapper and environment for the shared-host and skew lanes. */
+function laneSetup(
+  lane: 'a' | 'b',
+  opts: SoakRunOptions,
+): { host: string; wrap?: readonly string[]; env?: Record<string, string> } {
+  const shared = opts.sharedHost === true;
+  const host = lane === 'a' || opts.sameOwner === true || shared ? 'soak-host-a' : 'soak-host-b';
+  // --kill-child: a SIGKILL of unshare reaches the run (pid 1 of the namespace) at once.
+  const wrap = shared ? ['unshare', '--pid', '--mount-proc', '--kill-child=SIGKILL'] : undefined;
+  const env =
+    lane === 'b' && opts.skew !== undefined
+      ? { LD_PRELOAD: findLibfaketime(), FAKETIME: opts.skew, FAKETIME_DONT_RESET: '1' }
+      : undefined;
+  return { host, ...(wrap ? { wrap } : {}), ...(env ? { env } : {}) };
 }
 
 export async function runSoak(
@@ -151,8 +196,8 @@ export async function runSoak(
   const flags = runFlags(kubeconfigPath, profile.timeScale, ttlReal);
   const common = { args: flags, onEnd: (r: RunInfo): void => log(describeRun(r)), logDir: opts.logDir };
   const lanes = [
-    new Lane({ ...common, name: 'a', host: 'soak-host-a', pauseMs: 700 }),
-    new Lane({ ...common, name: 'b', host: opts.sameOwner ? 'soak-host-a' : 'soak-host-b', pauseMs: 900 }),
+    new Lane({ ...common, ...laneSetup('a', opts), name: 'a', pauseMs: 700 }),
+    new Lane({ ...common, ...laneSetup('b', opts), name: 'b', pauseMs: 900 }),
   ];
   const allRuns = (): RunInfo[] => lanes.flatMap((l) => l.runs);
   const rebootedNodes = (): Set<string> => new Set(sim.cluster.record.of('reboot').map((r) => r.node));
@@ -273,6 +318,8 @@ export async function runSoak(
     violations,
     sameOwner: opts.sameOwner === true,
     lockTtlRealSeconds: ttlReal,
+    ...(opts.skew === undefined ? {} : { skew: opts.skew }),
+    sharedHost: opts.sharedHost === true,
   };
   await sim.stop();
   await rm(dir, { recursive: true, force: true });

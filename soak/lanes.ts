@@ -31,6 +31,8 @@ export interface RunInfo {
   endReason?: string;
   /** Why sentinel checks came back unknown. */
   readonly unknownProbes: string[];
+  /** Its warnings that this machine's clock is off the API server's. */
+  readonly clockWarnings: string[];
   /** Nodes this run started to reboot (its `reboot` steps). */
   readonly rebooting: string[];
   /** Lines on stdout that are not JSON events, and stderr: kept short, for the report. */
@@ -49,6 +51,10 @@ export interface LaneOptions {
   readonly logDir?: string;
   /** Told about each run that ended. */
   readonly onEnd?: (run: RunInfo) => void;
+  /** A command that runs each run (e.g. `unshare ... --kill-child`); it must pass a SIGKILL on to the run. */
+  readonly wrap?: readonly string[];
+  /** More environment for each run (e.g. libfaketime's, for a skewed clock). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const NOISE_LIMIT = 4_000;
@@ -130,13 +136,16 @@ export class Lane {
       killedBySoak: false,
       nodeResults: [],
       unknownProbes: [],
+      clockWarnings: [],
       rebooting: [],
       noise: '',
     };
     this.runs.push(info);
     this.current = info;
-    const child = spawn(process.execPath, ['--import', OWNER_SHIM, BIN, ...args], {
-      env: laneEnv(this.opts.host),
+    const argv = [process.execPath, '--import', OWNER_SHIM, BIN, ...args];
+    const [cmd, ...rest] = [...(this.opts.wrap ?? []), ...argv] as [string, ...string[]];
+    const child = spawn(cmd, rest, {
+      env: { ...laneEnv(this.opts.host), ...this.opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -188,6 +197,8 @@ function readEvent(line: string, info: RunInfo, note: (text: string) => void): v
     reason?: unknown;
     result?: unknown;
     step?: unknown;
+    level?: unknown;
+    message?: unknown;
   };
   try {
     e = JSON.parse(line) as typeof e;
@@ -199,6 +210,8 @@ function readEvent(line: string, info: RunInfo, note: (text: string) => void): v
     info.nodeResults.push({ node: e.node, outcome: String(e.outcome), reason: String(e.reason ?? '') });
   }
   if (e.type === 'step' && e.step === 'reboot' && typeof e.node === 'string') info.rebooting.push(e.node);
+  if (e.type === 'log' && typeof e.message === 'string' && /clock is .* the API server's/.test(e.message))
+    info.clockWarnings.push(e.message);
   if (e.type === 'run-end') info.endReason = String(e.reason ?? '');
   const result = e.result as { kind?: unknown; error?: unknown } | undefined;
   if (e.type === 'probe' && result?.kind === 'unknown') info.unknownProbes.push(String(result.error));

@@ -18,14 +18,19 @@ interface Args {
   readonly logs: string | undefined;
   readonly sameOwner: boolean;
   readonly lockTtlRealSeconds: number;
+  readonly skew: string | undefined;
+  readonly sharedHost: boolean;
 }
 
-const USAGE = `usage: npm run soak -- [--long] [--seed N ...] [--seeds N,M] [--same-owner] [--lock-ttl S] [--verbose]
+const USAGE = `usage: npm run soak -- [--long] [--seed N ...] [--seeds N,M] [--same-owner] [--lock-ttl S] [--skew OFFSET]
+  [--shared-host] [--verbose]
   --long      the long soak: 45 of 50 nodes need a reboot, 25 SIGKILLs (about 5 minutes)
   --seed N    run this seed (repeatable); default ${DEFAULT_SEEDS.join(', ')}; a random one with --seed random
   --same-owner  both lanes under one owner (user@host), as two terminals or overlapping cron jobs
   --lock-ttl S  a hold's TTL in real seconds (default ${LOCK_TTL_REAL_SECONDS}); below a node's work (e.g. 1.5),
               live runs' holds expire and are taken over while those runs go on, as a frozen process's
+  --skew OFFSET  lane b's clock runs this far off (libfaketime's offset: +2h, -90m), as a laptop's may
+  --shared-host  both lanes under one host name, each run pid 1 of its own pid namespace (as two containers)
   --verbose   print each SIGKILL and each run's end as they happen
   --logs DIR  keep every run's output (JSON lines) in DIR/<seed>/<lane>-<n>.log`;
 
@@ -36,6 +41,8 @@ export function parseArgs(argv: readonly string[]): Args | string {
   let sameOwner = false;
   let lockTtlRealSeconds = LOCK_TTL_REAL_SECONDS;
   let logs: string | undefined;
+  let skew: string | undefined;
+  let sharedHost = false;
   const seed = (text: string | undefined): string | undefined => {
     if (text === 'random') {
       seeds.push(Math.floor(Math.random() * 1_000_000));
@@ -52,7 +59,13 @@ export function parseArgs(argv: readonly string[]): Args | string {
     if (a === '--long') long = true;
     else if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--same-owner') sameOwner = true;
-    else if (a === '--lock-ttl') {
+    else if (a === '--shared-host') sharedHost = true;
+    else if (a === '--skew') {
+      const text = argv[++i];
+      if (text === undefined || !/^[+-]\d+(\.\d+)?[mhd]$/.test(text))
+        err = `not a clock offset (+2h, -90m): ${String(text)}`;
+      else skew = text;
+    } else if (a === '--lock-ttl') {
       const text = argv[++i];
       const n = Number(text);
       if (text === undefined || !Number.isFinite(n) || n <= 0) err = `not a TTL in seconds: ${String(text)}`;
@@ -74,6 +87,8 @@ export function parseArgs(argv: readonly string[]): Args | string {
     logs,
     sameOwner,
     lockTtlRealSeconds,
+    skew,
+    sharedHost,
   };
 }
 
@@ -104,6 +119,8 @@ async function main(): Promise<number> {
       ...(logDir ? { logDir } : {}),
       sameOwner: args.sameOwner,
       lockTtlRealSeconds: args.lockTtlRealSeconds,
+      ...(args.skew === undefined ? {} : { skew: args.skew }),
+      sharedHost: args.sharedHost,
     });
     console.log(formatResult(result));
     if (result.violations.length > 0) failed++;

@@ -19,7 +19,8 @@ export function formatResult(r: SoakResult): string {
   }
   const lines = [
     `seed: ${r.seed} (replay: npm run soak -- --seed ${r.seed}${r.profile.name === 'long' ? ' --long' : ''}` +
-      `${r.sameOwner ? ' --same-owner' : ''}` +
+      `${r.sameOwner ? ' --same-owner' : ''}${r.sharedHost ? ' --shared-host' : ''}` +
+      `${r.skew === undefined ? '' : ` --skew ${r.skew}`}` +
       `${r.lockTtlRealSeconds === LOCK_TTL_REAL_SECONDS ? '' : ` --lock-ttl ${r.lockTtlRealSeconds}`})`,
     `cluster: ${r.profile.size.nodes} nodes, ${roles.needing.length} need a reboot; dead ${roles.dead}, ` +
       `flapping ${roles.flapping}, fast ${roles.fast}, re-run helper pods ${roles.rerun.join(' ')}, ` +
@@ -29,11 +30,14 @@ export function formatResult(r: SoakResult): string {
       `${errors.map(([c, n]) => `${c}=${n}`).join(' ') || 'none'}), watch drops ${r.injected.watchDrops}, ` +
       `latency spikes ${r.injected.latencySpikes}, SIGKILLs ${r.kills}, restarts ${r.restarts}`,
     `runs: ${r.runs.length} (${[...exits].map(([k, n]) => `${k}: ${n}`).join(', ')}), two lanes with ` +
-      `${r.sameOwner ? 'one owner' : 'different owners'} at once, --concurrency 2, holds expire after ` +
+      `${r.sameOwner || r.sharedHost ? 'one owner' : 'different owners'} at once` +
+      `${r.sharedHost ? ' (one host name, each run pid 1 of its own pid namespace)' : ''}` +
+      `${r.skew === undefined ? '' : `, lane b's clock ${r.skew}`}, --concurrency 2, holds expire after ` +
       `${r.lockTtlRealSeconds} real s`,
     `happened: ${r.rebooted} nodes rebooted, ${r.evictions.evicted} evictions (${r.evictions.refused} refused ` +
       `by a PDB), ${r.rebootPodNoops} reboot pods that did nothing after the boot, ${r.podReruns} helper pods ` +
       `re-run, at most ${r.maxBusy} nodes down or cordoned by us at once, at most ${r.maxInProgress} in progress`,
+    ...(r.skew === undefined ? [] : [skewLine(r)]),
     `time: ${(r.ms / 1000).toFixed(1)} s${r.finished ? '' : ' (did not finish)'}`,
     `violations: ${r.violations.length}`,
   ];
@@ -53,4 +57,27 @@ export function formatResult(r: SoakResult): string {
     }
   }
   return lines.join('\n');
+}
+
+/** A clock warning's skew in seconds: positive when this machine's clock is ahead of the server's. */
+export function warnedSkew(message: string): number | undefined {
+  const m = /clock is (\d+)s (ahead of|behind) the API server's/.exec(message);
+  return m ? Number(m[1]) * (m[2] === 'behind' ? -1 : 1) : undefined;
+}
+
+/**
+ * What each lane's runs measured of their clock against the server's (from its Date headers). The soak's CLIs
+ * keep real time while the simulated cluster's clock runs fast, so every run sees some skew; lane b's own
+ * offset shows as the difference between the lanes.
+ */
+function skewLine(r: SoakResult): string {
+  const range = (lane: string): string => {
+    const runs = r.runs.filter((x) => x.lane === lane);
+    const s = runs.flatMap((x) => x.clockWarnings.map(warnedSkew)).filter((n) => n !== undefined);
+    const warned = runs.filter((x) => x.clockWarnings.length > 0).length;
+    return s.length === 0
+      ? `lane ${lane} 0 of ${runs.length} runs warned`
+      : `lane ${lane} ${warned} of ${runs.length} runs warned, ${Math.min(...s)}s to ${Math.max(...s)}s`;
+  };
+  return `clock against the server's: ${range('a')}; ${range('b')}`;
 }

@@ -1,8 +1,9 @@
-// The short soak (`npm run soak`): the built CLI in two lanes with different owners against a 50-node simulated
-// cluster with API faults, SIGKILLed and restarted at seeded moments;
-// it must print its summary with the faults it injected and 0 violations. Also: the soak's checks do catch
+// The short soak (`npm run soak`): the built CLI in two lanes against a 50-node simulated cluster with API
+// faults, SIGKILLed and restarted at seeded moments, on three seeds with two owners and with one, plus a lane
+// whose clock runs 2 hours ahead and two lanes that share one host name and pid; each must print its summary
+// with the faults it injected and 0 violations. Also: the soak's checks do catch
 // what they are meant to catch (the Lease's holds and the nodes' records crafted in the current format).
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { RecordEntry } from '../../src/sim/record.js';
@@ -27,6 +28,10 @@ import { soakCluster } from '../../soak/scenario.js';
 import { assertBuilt } from '../support/e2e-cli.js';
 
 const SEED = 1;
+/** CI's soaks: each seed with two owners and with one; a skewed clock and a shared host on one seed each. */
+const SEEDS = [1, 2, 3];
+const SKEW_SEED = 4;
+const SHARED_SEED = 5;
 
 const roles: SoakRoles = {
   needing: ['n1', 'n2', 'n3'],
@@ -275,7 +280,7 @@ test('the soak cluster: 50 nodes, 20 need a reboot, and the special nodes are di
   assert.deepEqual(soakCluster(SEED, { nodes: 50, needing: 20 }), { scenario, roles: r }, 'replays by seed');
 });
 
-async function shortSoak(seed: number, extra: readonly string[], owners: RegExp): Promise<void> {
+async function shortSoak(seed: number, extra: readonly string[], owners: RegExp): Promise<string> {
   await assertBuilt();
   const child = spawn(
     process.execPath,
@@ -298,21 +303,64 @@ async function shortSoak(seed: number, extra: readonly string[], owners: RegExp)
   assert.ok((errors ?? 0) > 50, `error answers: ${errors}`);
   assert.ok((drops ?? 0) > 0, `watch drops: ${drops}`);
   assert.ok((spikes ?? 0) > 0, `latency spikes: ${spikes}`);
-  assert.equal(kills, 10);
-  assert.ok((restarts ?? 0) >= 10);
+  // Ten are scheduled; one falls away now and then when the work ends before its moment.
+  assert.ok((kills ?? 0) >= 8, `SIGKILLs: ${kills}`);
+  assert.ok((restarts ?? 0) >= (kills ?? 0), `restarts: ${restarts}`);
   assert.match(out, owners, out);
   assert.match(
     out,
-    new RegExp(`replay: npm run soak -- --seed ${seed}${extra.map((a) => ` ${a}`).join('')}\\)`),
+    new RegExp(
+      `replay: npm run soak -- --seed ${seed}${extra.map((a) => ` ${a.replace('+', '\\+')}`).join('')}\\)`,
+    ),
     out,
   );
   assert.match(out, /^happened: 19 nodes rebooted/m, out);
   assert.match(out, /^violations: 0$/m, out);
   assert.equal(code, 0, out);
+  return out;
 }
 
-test(
-  `the short soak (seed ${SEED}) injects its faults and ends with 0 violations`,
-  { timeout: 8 * 60_000 },
-  () => shortSoak(SEED, [], /two lanes with different owners at once/),
-);
+// Eight soaks, two at a time (this file runs on its own, after the rest of the suite).
+describe('the short soak', { concurrency: 2 }, () => {
+  for (const seed of SEEDS) {
+    test(
+      `seed ${seed}, two owners: it injects its faults and ends with 0 violations`,
+      { timeout: 8 * 60_000 },
+      async () => void (await shortSoak(seed, [], /two lanes with different owners at once,/)),
+    );
+    test(
+      `seed ${seed}, one owner (--same-owner): it injects its faults and ends with 0 violations`,
+      { timeout: 8 * 60_000 },
+      async () => void (await shortSoak(seed, ['--same-owner'], /two lanes with one owner at once,/)),
+    );
+  }
+  test(
+    `seed ${SKEW_SEED}, lane b's clock 2 hours ahead (--skew +2h): lane b knows it, and 0 violations`,
+    { timeout: 8 * 60_000 },
+    async () => {
+      const out = await shortSoak(SKEW_SEED, ['--skew', '+2h'], /lane b's clock \+2h,/);
+      // Lane b's runs measured their clock about 2 hours further ahead of the server's than lane a's did. The
+      // simulated clock runs fast, so later runs of both lanes fall behind it: compare the first runs (each
+      // lane's largest value), which start together.
+      const m =
+        /^clock against the server's: lane a (\d+) of \d+ runs warned, (-?\d+)s to (-?\d+)s; lane b (\d+) of (\d+) runs warned, (-?\d+)s to (-?\d+)s$/m.exec(
+          out,
+        );
+      assert.ok(m, out);
+      const [, , , aMax, bWarned, bRuns, , bMax] = m.map(Number);
+      assert.ok((bWarned ?? 0) >= (bRuns ?? 0) / 2, out);
+      const apart = (bMax ?? 0) - (aMax ?? 0);
+      assert.ok(apart > 6_600 && apart < 7_800, `lane b is ${apart}s further ahead than lane a\n${out}`);
+    },
+  );
+  test(
+    `seed ${SHARED_SEED}, one host name and pid 1 for both lanes (--shared-host): 0 violations`,
+    { timeout: 8 * 60_000 },
+    async () =>
+      void (await shortSoak(
+        SHARED_SEED,
+        ['--shared-host'],
+        /two lanes with one owner at once \(one host name, each run pid 1 of its own pid namespace\),/,
+      )),
+  );
+});
