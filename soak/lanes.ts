@@ -31,8 +31,8 @@ export interface RunInfo {
   endReason?: string;
   /** Why sentinel checks came back unknown. */
   readonly unknownProbes: string[];
-  /** Its warnings that this machine's clock is off the API server's. */
-  readonly clockWarnings: string[];
+  /** The skews (s, positive when ahead) its warnings said this machine's clock has against the server's. */
+  readonly clockSkews: number[];
   /** Nodes this run started to reboot (its `reboot` steps). */
   readonly rebooting: string[];
   /** Lines on stdout that are not JSON events, and stderr: kept short, for the report. */
@@ -136,7 +136,7 @@ export class Lane {
       killedBySoak: false,
       nodeResults: [],
       unknownProbes: [],
-      clockWarnings: [],
+      clockSkews: [],
       rebooting: [],
       noise: '',
     };
@@ -197,7 +197,6 @@ function readEvent(line: string, info: RunInfo, note: (text: string) => void): v
     reason?: unknown;
     result?: unknown;
     step?: unknown;
-    level?: unknown;
     message?: unknown;
   };
   try {
@@ -210,8 +209,8 @@ function readEvent(line: string, info: RunInfo, note: (text: string) => void): v
     info.nodeResults.push({ node: e.node, outcome: String(e.outcome), reason: String(e.reason ?? '') });
   }
   if (e.type === 'step' && e.step === 'reboot' && typeof e.node === 'string') info.rebooting.push(e.node);
-  if (e.type === 'log' && typeof e.message === 'string' && /clock is .* the API server's/.test(e.message))
-    info.clockWarnings.push(e.message);
+  const skew = e.type === 'log' && typeof e.message === 'string' ? warnedSkew(e.message) : undefined;
+  if (skew !== undefined) info.clockSkews.push(skew);
   if (e.type === 'run-end') info.endReason = String(e.reason ?? '');
   const result = e.result as { kind?: unknown; error?: unknown } | undefined;
   if (e.type === 'probe' && result?.kind === 'unknown') info.unknownProbes.push(String(result.error));
@@ -225,4 +224,10 @@ function laneEnv(host: string): NodeJS.ProcessEnv {
     env[k] = v;
   }
   return { ...env, NO_COLOR: '1', CI: 'true', SOAK_HOSTNAME: host };
+}
+
+/** A clock warning's skew in seconds: positive when this machine's clock is ahead of the server's. */
+export function warnedSkew(message: string): number | undefined {
+  const m = /clock is (\d+)s (ahead of|behind) the API server's/.exec(message);
+  return m ? Number(m[1]) * (m[2] === 'behind' ? -1 : 1) : undefined;
 }

@@ -59,12 +59,6 @@ export function formatResult(r: SoakResult): string {
   return lines.join('\n');
 }
 
-/** A clock warning's skew in seconds: positive when this machine's clock is ahead of the server's. */
-export function warnedSkew(message: string): number | undefined {
-  const m = /clock is (\d+)s (ahead of|behind) the API server's/.exec(message);
-  return m ? Number(m[1]) * (m[2] === 'behind' ? -1 : 1) : undefined;
-}
-
 /**
  * What each lane's runs measured of their clock against the server's (from its Date headers). The soak's CLIs
  * keep real time while the simulated cluster's clock runs fast, so every run sees some skew; lane b's own
@@ -73,8 +67,8 @@ export function warnedSkew(message: string): number | undefined {
 function skewLine(r: SoakResult): string {
   const range = (lane: string): string => {
     const runs = r.runs.filter((x) => x.lane === lane);
-    const s = runs.flatMap((x) => x.clockWarnings.map(warnedSkew)).filter((n) => n !== undefined);
-    const warned = runs.filter((x) => x.clockWarnings.length > 0).length;
+    const s = runs.flatMap((x) => x.clockSkews);
+    const warned = runs.filter((x) => x.clockSkews.length > 0).length;
     return s.length === 0
       ? `lane ${lane} 0 of ${runs.length} runs warned`
       : `lane ${lane} ${warned} of ${runs.length} runs warned, ${Math.min(...s)}s to ${Math.max(...s)}s`;
