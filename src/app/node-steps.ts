@@ -10,6 +10,7 @@ import {
   PHASES,
   shouldUncordon,
   transition,
+  triggerDeadline,
   withEvidence,
   type NeedEvidence,
   type NodeEvent,
@@ -18,7 +19,7 @@ import {
 import { KURED_IN_PROGRESS_ANNOTATION, KURED_MOST_RECENT_NEEDED_ANNOTATION } from '../core/keys.js';
 import { drainNode } from './drain.js';
 import { startGate } from './gates.js';
-import { ConflictError } from '../core/errors.js';
+import { ConflictError, RebootCancelledError } from '../core/errors.js';
 import { IllegalMoveError, LockLostError, type NodeCtx, type NodeHandle } from './node-write.js';
 import { errorMessage, iso, nap } from './util.js';
 import { NodeFollower, waitForBoot, waitForHealthy, waitForReady } from './waits.js';
@@ -196,16 +197,24 @@ async function check(r: NodeRun): Promise<Next> {
 async function cordon(r: NodeRun): Promise<Next> {
   const first = r.h.record.phase === 'locked';
   const marks = first ? startMarks(r) : { annotations: {}, labels: {} };
-  await r.h.write((node, record) => {
-    const evident = r.need ? withEvidence(record, r.need) : record;
-    const next = transition(
-      evident,
-      { type: 'cordoned', wasUnschedulable: node.unschedulable, bootID: node.bootID },
-      r.now(),
-    );
-    if (!next.ok) throw new IllegalMoveError(next.error);
-    return { record: next.record, extra: { unschedulable: true, ...marks } };
-  });
+  try {
+    await r.h.write((node, record) => {
+      // Back here after a trigger that withdrew, or raced with its withdrawal: if the node rebooted after
+      // all, that is the reboot we asked for.
+      if (PHASES[record.phase].triggered && node.bootID !== record.bootID) throw new Booted();
+      const evident = r.need ? withEvidence(record, r.need) : record;
+      const next = transition(
+        evident,
+        { type: 'cordoned', wasUnschedulable: node.unschedulable, bootID: node.bootID },
+        r.now(),
+      );
+      if (!next.ok) throw new IllegalMoveError(next.error);
+      return { record: next.record, extra: { unschedulable: true, ...marks } };
+    });
+  } catch (err) {
+    if (err instanceof Booted) return { next: 'wait-boot' };
+    throw err;
+  }
   r.step('cordon', r.h.record.wasUnschedulable ? 'already cordoned' : 'cordoned');
   r.cordoned = true;
   r.uncordonSeen = false;
@@ -285,6 +294,7 @@ function recordon(r: NodeRun): Promise<Next> | Next {
 }
 
 class Uncordoned extends Error {}
+class Booted extends Error {}
 
 async function trigger(r: NodeRun): Promise<Next> {
   const { deps, opts } = r.ctx;
@@ -323,9 +333,19 @@ async function trigger(r: NodeRun): Promise<Next> {
   }
   r.step('reboot', `rebooting (boot ID ${r.h.record.bootID})`);
   try {
-    await deps.rebooter.reboot(r.name, r.h.record.bootID, r.signal);
+    const guard = { bootID: r.h.record.bootID, notAfter: triggerDeadline(r.now(), opts.lockTtlMs) };
+    await deps.rebooter.reboot(r.name, guard, r.signal);
   } catch (err) {
     if (r.signal.aborted) return stopped(r);
+    if (err instanceof RebootCancelledError) {
+      // Nothing rebooted, and the node may hold pods again: cordon and drain again (the record stays triggered).
+      await deps.rebooter.cleanup(r.name).catch(() => undefined);
+      if (++r.recordons > MAX_REDRAINS)
+        return keep(r, undefined, `the reboot trigger withdrew again and again: ${err.message}`);
+      r.log('warn', `the reboot trigger withdrew (${err.message}): cordoning and draining again first`);
+      r.uncordonSeen = false;
+      return { next: 'cordon' };
+    }
     await deps.rebooter.cleanup(r.name).catch(() => undefined);
     return keep(
       r,

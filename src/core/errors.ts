@@ -68,3 +68,14 @@ export class ConflictError extends Error {
     this.name = 'ConflictError';
   }
 }
+
+/** The reboot trigger withdrew without rebooting (the node became schedulable, or the deadline passed). */
+export class RebootCancelledError extends Error {
+  constructor(
+    readonly reason: 'schedulable' | 'too-late',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RebootCancelledError';
+  }
+}

@@ -306,3 +306,15 @@ export function resumeDecision(
     needsEvidence: acts && rule.needsEvidence,
   };
 }
+
+/** The longest a reboot trigger may wait to run on the host (a slow pod start) before it does nothing. */
+export const TRIGGER_GRACE_MS = 120_000;
+
+/**
+ * The deadline written into a reboot trigger (RebootGuard.notAfter), on the API server's clock: the trigger
+ * follows the last look at the node (still ours, still cordoned), and must not act long after it. Within half
+ * the lock's TTL too, so that it can never act after the slot it was made under could have passed to another run.
+ */
+export function triggerDeadline(serverNow: number, lockTtlMs: number): number {
+  return serverNow + Math.min(TRIGGER_GRACE_MS, Math.floor(lockTtlMs / 2));
+}

@@ -8,12 +8,24 @@ export interface SentinelChecker {
   check(node: string, signal?: AbortSignal): Promise<SentinelResult>;
 }
 
+/**
+ * What the host checks at the last moment before it reboots. The boot ID: running the trigger again after
+ * the boot cannot reboot twice. The deadline (epoch ms, on the API server's clock, which the nodes share):
+ * a trigger delayed past it (a slow image pull, a paused process) does nothing, since the node may have
+ * been uncordoned and filled with pods since the last look.
+ */
+export interface RebootGuard {
+  readonly bootID: string;
+  readonly notAfter: number;
+}
+
 export interface Rebooter {
   /**
-   * Triggers the reboot, guarded: the host does nothing unless its boot ID still equals expectedBootID,
-   * so running this again after the boot cannot reboot twice. Resolves once the trigger was accepted.
+   * Triggers the reboot, guarded as RebootGuard says. Resolves once the trigger was accepted. Throws
+   * RebootCancelledError when it withdrew without rebooting: the node became schedulable before the trigger
+   * ran, or the deadline passed. The boot ID is then unchanged and the node must be cordoned and drained again.
    */
-  reboot(node: string, expectedBootID: string, signal?: AbortSignal): Promise<void>;
+  reboot(node: string, guard: RebootGuard, signal?: AbortSignal): Promise<void>;
   /** Removes the helper pods of a finished reboot for this node. */
   cleanup(node: string): Promise<void>;
 }

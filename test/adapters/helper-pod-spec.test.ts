@@ -66,18 +66,21 @@ test('command check pod is privileged with hostPID and gets the command as argv'
   assert.deepEqual(c.command?.slice(3), ['reboot-daemon-check', 'needs-restarting', '-r']);
 });
 
-test('reboot pod carries the expected boot ID in env and the reboot argv', () => {
+test('reboot pod carries the expected boot ID and the deadline (epoch s) in env, and the reboot argv', () => {
   const pod = rebootPod(
     settings,
     'n',
-    'boot-1',
+    { bootID: 'boot-1', notAfter: Date.parse('2026-01-01T03:00:00.999Z') },
     rebootArgv('command', '/usr/bin/systemctl   reboot --force'),
     300,
   );
   const c = pod.spec!.containers[0]!;
   assert.equal(pod.spec!.hostPID, true);
   assert.equal(c.securityContext?.privileged, true);
-  assert.deepEqual(c.env, [{ name: 'EXPECTED_BOOT_ID', value: 'boot-1' }]);
+  assert.deepEqual(c.env, [
+    { name: 'EXPECTED_BOOT_ID', value: 'boot-1' },
+    { name: 'NOT_AFTER', value: String(Date.parse('2026-01-01T03:00:00Z') / 1000) },
+  ]);
   assert.deepEqual(c.command?.slice(3), [
     'reboot-daemon-reboot',
     'nsenter',

@@ -36,6 +36,17 @@ before(async () => {
 });
 after(() => fx.stop());
 
+/** The guard a run gives: the boot ID, and a deadline a minute from now on the cluster's clock. */
+const guard = (bootID: string, ms = 60_000): { bootID: string; notAfter: number } => ({
+  bootID,
+  notAfter: fx.cluster.clock.now() + ms,
+});
+
+/** Cordons the node, as a run has before its trigger (a reboot pod withdraws from a schedulable node). */
+async function cordoned(cluster: KubernetesCluster, name: string): Promise<void> {
+  await cluster.patchNode(name, { unschedulable: true });
+}
+
 const ourPods = (): number =>
   fx.sim.store.list('pods', { namespace: NS, labelSelector: managed }).items.length;
 
@@ -99,9 +110,10 @@ test('a check that cannot finish in time is unknown, and its pod is deleted', as
 
 test('the reboot pod reboots the node (new boot ID), and re-running it after the boot does not', async () => {
   const cluster = new KubernetesCluster(fx.clients);
+  await cordoned(cluster, 'worker-3');
   const before = await cluster.getNode('worker-3');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1', startGraceMs: 60_000 });
-  await rebooter.reboot('worker-3', before.bootID, AbortSignal.timeout(20_000));
+  await rebooter.reboot('worker-3', guard(before.bootID), AbortSignal.timeout(20_000));
   const ac = new AbortController();
   let bootID = before.bootID;
   const watching = cluster.watchNode('worker-3', (n) => (bootID = n.bootID), ac.signal);
@@ -111,7 +123,7 @@ test('the reboot pod reboots the node (new boot ID), and re-running it after the
 
   // The same pod again, with the old boot ID: the guard exits 0 without rebooting.
   const settings = { namespace: NS, runId: 'r1', image: DEFAULT_HELPER_IMAGE, imagePullSecrets: [] };
-  const again = rebootPod(settings, 'worker-3', before.bootID, rebootArgv('command'), 60);
+  const again = rebootPod(settings, 'worker-3', guard(before.bootID), rebootArgv('command'), 60);
   await createPod(fx.clients, again);
   const final = await followPod(
     fx.clients,
@@ -130,7 +142,7 @@ test('the reboot pod reboots the node (new boot ID), and re-running it after the
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(bootID, after, 'no second reboot');
   // and the Rebooter itself does nothing once the boot happened (its pod's guard exits 0)
-  await rebooter.reboot('worker-3', before.bootID);
+  await rebooter.reboot('worker-3', guard(before.bootID));
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(bootID, after, 'no reboot from the Rebooter either');
   ac.abort();
@@ -146,10 +158,11 @@ test('the reboot pod reboots the node (new boot ID), and re-running it after the
 
 test('a reboot command that fails rejects with its exit code and removes the pod', async () => {
   const cluster = new KubernetesCluster(fx.clients);
+  await cordoned(cluster, 'worker-1');
   const node = await cluster.getNode('worker-1');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1', command: 'no-such-reboot' });
   await assert.rejects(
-    rebooter.reboot('worker-1', node.bootID, AbortSignal.timeout(15_000)),
+    rebooter.reboot('worker-1', guard(node.bootID), AbortSignal.timeout(15_000)),
     /worker-1.*exited 127/,
   );
   assert.equal((await cluster.getNode('worker-1')).bootID, node.bootID);
@@ -158,9 +171,10 @@ test('a reboot command that fails rejects with its exit code and removes the pod
 
 test('the signal method reboots through PID 1 of the host', async () => {
   const cluster = new KubernetesCluster(fx.clients);
+  await cordoned(cluster, 'worker-1');
   const before = await cluster.getNode('worker-1');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1', method: 'signal', startGraceMs: 60_000 });
-  await rebooter.reboot('worker-1', before.bootID, AbortSignal.timeout(20_000));
+  await rebooter.reboot('worker-1', guard(before.bootID), AbortSignal.timeout(20_000));
   const ac = new AbortController();
   let bootID = before.bootID;
   const watching = cluster.watchNode('worker-1', (n) => (bootID = n.bootID), ac.signal);

@@ -157,7 +157,9 @@ test('triggering the reboot again after the boot does not reboot twice', async (
   w.rebooter.rerunAfterBoot = false;
   const res = await runOnce(harness(w).deps, options());
   assert.equal(res.exitCode, 0, res.reason);
-  await w.rebooter.reboot('a', 'a-boot-1'); // the helper container run once more by the kubelet
+  // the helper container run once more by the kubelet (the node still cordoned by an admin, in time)
+  w.mem.node('a').unschedulable = true;
+  await w.rebooter.reboot('a', { bootID: 'a-boot-1', notAfter: w.clock.now() + 60_000 });
   await w.clock.advance(600_000);
   assert.deepEqual(boots(w), { a: 1 });
   assert.equal(w.rebooter.triggers.at(-1)?.outcome, 'guard-refused');

@@ -152,7 +152,13 @@ describe('hostile input', () => {
       for (const { text, argv } of WEIRD_REBOOT_COMMANDS) {
         const split = splitWords(text);
         assert.ok(split.ok && JSON.stringify(split.words) === JSON.stringify(argv), text);
-        const pod = rebootPod(settings, 'node-1', 'boot-1', rebootArgv('command', splitCommand(argv)), 60);
+        const pod = rebootPod(
+          settings,
+          'node-1',
+          { bootID: 'boot-1', notAfter: 0 },
+          rebootArgv('command', splitCommand(argv)),
+          60,
+        );
         const cmd = pod.spec!.containers[0]!.command!;
         assert.equal(cmd[2], REBOOT_SCRIPT);
         assert.deepEqual(cmd.slice(-argv.length), [...argv]);

@@ -8,6 +8,7 @@ import { agentAnnotations } from '../../src/core/agent-report.js';
 import type { SentinelResult } from '../../src/core/types.js';
 import type { WindowState } from '../../src/core/window.js';
 import type { NodePatch } from '../../src/ports/cluster.js';
+import type { RebootGuard } from '../../src/ports/node-exec.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { MemoryCluster, type Timing } from '../support/memory-cluster.js';
 import { hostReboot } from '../support/memory-host.js';
@@ -215,7 +216,10 @@ class NoCasCluster extends MemoryCluster {
   }
 }
 
-/** The broken variant "no boot-ID guard": the host reboots whatever boot it is on (and the kubelet's re-run too). */
+/**
+ * The broken variant "no boot-ID guard": the host reboots whatever boot it is on (and the kubelet's re-run
+ * too), with no deadline and no withdrawal either.
+ */
 class UnguardedRebooter extends MemoryRebooter {
   constructor(
     private readonly mem: MemoryCluster,
@@ -224,7 +228,8 @@ class UnguardedRebooter extends MemoryRebooter {
     super(mem, clk);
   }
 
-  override async reboot(node: string, expectedBootID: string): Promise<void> {
+  override async reboot(node: string, guard: RebootGuard): Promise<void> {
+    const expectedBootID = guard.bootID;
     const fire = (): string => hostReboot(this.mem, node, this.mem.node(node).bootID);
     this.helperPods.add(`reboot-${node}`);
     const outcome = fire();

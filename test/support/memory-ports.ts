@@ -7,7 +7,8 @@ import type { SentinelResult } from '../../src/core/types.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { ClusterPort } from '../../src/ports/cluster.js';
 import type { CasResult, ForeignLockReader, LeaseSnapshot, LeaseStore } from '../../src/ports/lock.js';
-import type { HelperPodJanitor, Rebooter, SentinelChecker } from '../../src/ports/node-exec.js';
+import { RebootCancelledError } from '../../src/core/errors.js';
+import type { HelperPodJanitor, RebootGuard, Rebooter, SentinelChecker } from '../../src/ports/node-exec.js';
 import type { Liveness, ProcessIdentity, ProcessInfo } from '../../src/ports/process.js';
 import type { ServerTime } from '../../src/ports/server-time.js';
 import type { FakeClock } from './fake-clock.js';
@@ -109,20 +110,34 @@ export class MemoryRebooter implements Rebooter {
   /** Like the kubelet after the boot: run the reboot container once more (the guard must refuse it). */
   rerunAfterBoot = true;
   failNext: string | undefined;
+  /** Runs as the trigger arrives, before its checks: what happens between the trigger's write and the pod's start. */
+  beforeReboot: ((node: string) => void) | undefined;
 
   constructor(
     private readonly cluster: MemoryCluster,
     private readonly clock: FakeClock,
   ) {}
 
-  async reboot(node: string, expectedBootID: string): Promise<void> {
+  async reboot(node: string, guard: RebootGuard): Promise<void> {
+    const expectedBootID = guard.bootID;
     if (this.failNext !== undefined) {
       const msg = this.failNext;
       this.failNext = undefined;
       throw new Error(msg);
     }
+    this.beforeReboot?.(node);
     this.cluster.writes.push(`reboot ${node}`);
+    // As the reboot pod does: withdrawn when the node is schedulable before it starts; on the host, the boot
+    // ID first (a later run does nothing), then the deadline.
+    if (!this.cluster.node(node).unschedulable) {
+      this.triggers.push({ node, expected: expectedBootID, outcome: 'withdrawn' });
+      throw new RebootCancelledError('schedulable', 'the node was uncordoned before the reboot pod started');
+    }
     this.helperPods.add(`reboot-${node}`);
+    if (this.cluster.node(node).bootID === expectedBootID && this.clock.now() > guard.notAfter) {
+      this.triggers.push({ node, expected: expectedBootID, outcome: 'too-late' });
+      throw new RebootCancelledError('too-late', 'too late: past the deadline; not rebooting');
+    }
     const outcome = hostReboot(this.cluster, node, expectedBootID);
     this.triggers.push({ node, expected: expectedBootID, outcome });
     if (outcome === 'rebooting' && this.rerunAfterBoot) {

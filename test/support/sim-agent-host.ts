@@ -20,6 +20,7 @@ export function simHostAccess(host: SimHost): HostAccess & { readonly commands: 
     async bootId(): Promise<string> {
       return host.bootId;
     },
+    now: () => host.api.now(),
     async run(argv: readonly string[]): Promise<CommandResult> {
       commands.push(argv.join(' '));
       let output = '';

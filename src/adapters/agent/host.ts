@@ -20,6 +20,8 @@ export interface HostAccess {
   bootId(): Promise<string>;
   /** Runs argv in the host's namespaces; rejects only when it could not be started at all. */
   run(argv: readonly string[], timeoutMs: number): Promise<CommandResult>;
+  /** The host's clock, epoch ms (a container reads the kernel's clock). */
+  now(): number;
 }
 
 /** "/var/run/x" and "/run/x" -> "x"; anything else is an InputError (only /run is mounted). */
@@ -54,6 +56,10 @@ export class LinuxHost implements HostAccess {
     this.hostRun = (opts.hostRun ?? '/host/run').replace(/\/+$/, '');
     this.bootIdPath = opts.bootIdPath ?? '/proc/sys/kernel/random/boot_id';
     this.nsenter = opts.nsenter ?? 'nsenter';
+  }
+
+  now(): number {
+    return Date.now();
   }
 
   async readRunFile(path: string): Promise<string | undefined> {

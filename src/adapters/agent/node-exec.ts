@@ -3,7 +3,8 @@
 // May import: core, ports, adapters/agent.
 
 import type { SentinelResult } from '../../core/types.js';
-import type { HelperPodJanitor, Rebooter, SentinelChecker } from '../../ports/node-exec.js';
+import { RebootCancelledError } from '../../core/errors.js';
+import type { HelperPodJanitor, RebootGuard, Rebooter, SentinelChecker } from '../../ports/node-exec.js';
 import type { HostAccess } from './host.js';
 
 export type LocalSentinel =
@@ -74,7 +75,10 @@ export type LocalRebootMethod =
 /** Reboots its own node by running the command on the host, only while the boot ID is still the expected one. */
 export class LocalRebooter implements Rebooter {
   /** What happened at each call, for logs and tests. */
-  readonly history: { readonly expected: string; readonly outcome: 'triggered' | 'already-rebooted' }[] = [];
+  readonly history: {
+    readonly expected: string;
+    readonly outcome: 'triggered' | 'already-rebooted' | 'too-late';
+  }[] = [];
 
   constructor(
     private readonly host: HostAccess,
@@ -85,7 +89,8 @@ export class LocalRebooter implements Rebooter {
     },
   ) {}
 
-  async reboot(node: string, expectedBootID: string): Promise<void> {
+  async reboot(node: string, guard: RebootGuard): Promise<void> {
+    const expectedBootID = guard.bootID;
     if (node !== this.opts.node)
       throw new Error(`this agent runs on ${this.opts.node}; it cannot reboot ${node}`);
     const current = await this.host.bootId();
@@ -93,6 +98,15 @@ export class LocalRebooter implements Rebooter {
       // Already rebooted since the decision: doing it again would reboot twice.
       this.history.push({ expected: expectedBootID, outcome: 'already-rebooted' });
       return;
+    }
+    const now = this.host.now();
+    if (now > guard.notAfter) {
+      // Delayed past the deadline (a paused process, a slow API): the node may hold pods again.
+      this.history.push({ expected: expectedBootID, outcome: 'too-late' });
+      throw new RebootCancelledError(
+        'too-late',
+        `too late: the host clock reads ${new Date(now).toISOString()}, past the deadline ${new Date(guard.notAfter).toISOString()}; not rebooting`,
+      );
     }
     const argv = this.opts.method.kind === 'signal' ? ['kill', '-s', 'RTMIN+5', '1'] : this.opts.method.argv;
     const r = await this.host.run(argv, this.opts.timeoutMs ?? 30_000);

@@ -3,9 +3,9 @@
 // started and then the node went NotReady or the pod was lost (all expected while a node reboots).
 // May import: core, ports, sibling k8s adapter files and node built-ins.
 
-import { formatError, RebootDaemonError } from '../../core/errors.js';
+import { formatError, RebootCancelledError, RebootDaemonError } from '../../core/errors.js';
 import { ReadyState } from '../../core/types.js';
-import type { Rebooter } from '../../ports/node-exec.js';
+import type { RebootGuard, Rebooter } from '../../ports/node-exec.js';
 import type { K8sClients } from './client.js';
 import { watchNode } from './cluster-watch.js';
 import { deleteMatching, ensurer, raced, settingsOf } from './helper-pod-common.js';
@@ -20,6 +20,7 @@ import {
   rebootArgv,
   RebootMethod,
   rebootPod,
+  REBOOT_TOO_LATE_EXIT,
 } from './helper-pod-spec.js';
 import type { HelperPodSettings } from './helper-pod-spec.js';
 
@@ -34,7 +35,9 @@ export interface RebootOptions extends HelperPodsOptions {
   readonly startGraceMs?: number;
 }
 
-type Decision = { readonly ok: true; readonly why: string } | { readonly ok: false; readonly error: unknown };
+type Decision =
+  | { readonly ok: true; readonly why: string }
+  | { readonly ok: false; readonly error: unknown; readonly cancelled?: RebootCancelledError };
 
 /** What a reboot pod's state means: accepted, failed, or not yet known. */
 function judge(s: PodState, started: boolean): Decision | undefined {
@@ -42,6 +45,10 @@ function judge(s: PodState, started: boolean): Decision | undefined {
     case 'exited':
       // 0: the command returned; 128+: killed by a signal, as a shutdown does to running containers.
       if (s.exitCode === 0 || s.exitCode >= 128) return { ok: true, why: s.message || `exit ${s.exitCode}` };
+      if (s.exitCode === REBOOT_TOO_LATE_EXIT) {
+        const why = s.message || 'too late: past the deadline; not rebooting';
+        return { ok: false, error: new Error(why), cancelled: new RebootCancelledError('too-late', why) };
+      }
       return {
         ok: false,
         error: new Error(`reboot pod exited ${s.exitCode}${s.message ? `: ${s.message}` : ''}`),
@@ -81,16 +88,18 @@ export class HelperPodRebooter implements Rebooter {
   }
 
   /**
-   * No read of the node first: the pod's command is guarded by the boot ID on the host, and the node watch
-   * below resolves at once when the boot ID already differs.
+   * No read of the node first: the pod's command is guarded by the boot ID and the deadline on the host, and
+   * the node watch below resolves at once when the boot ID already differs. Until the container starts, the
+   * node watch withdraws the pod if the node is schedulable: someone uncordoned it, and pods may come.
    */
-  async reboot(node: string, expectedBootID: string, signal?: AbortSignal): Promise<void> {
+  async reboot(node: string, guard: RebootGuard, signal?: AbortSignal): Promise<void> {
+    const expectedBootID = guard.bootID;
     const timeoutMs = this.opts.timeoutMs ?? 300_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const stop = new AbortController();
     const sig = AbortSignal.any([stop.signal, timeout, ...(signal ? [signal] : [])]);
     await raced(this.ensure(), sig);
-    const body = rebootPod(this.settings, node, expectedBootID, this.argv, timeoutMs / 1000);
+    const body = rebootPod(this.settings, node, guard, this.argv, timeoutMs / 1000);
     const name = body.metadata?.name ?? '';
     const pod = await raced(createPod(this.clients, body, sig), sig);
     this.remember(node, name);
@@ -115,9 +124,17 @@ export class HelperPodRebooter implements Rebooter {
         resolve,
         (error: unknown) => resolve({ ok: false, error }),
       );
-      const onNode = (n: { bootID: string; ready: ReadyState }): void => {
+      const onNode = (n: { bootID: string; ready: ReadyState; unschedulable: boolean }): void => {
         if (n.bootID && n.bootID !== expectedBootID) resolve({ ok: true, why: 'boot id changed' });
         else if (started && n.ready !== ReadyState.True) resolve({ ok: true, why: `node ${n.ready}` });
+        else if (!started && !n.unschedulable) {
+          const why = 'the node was uncordoned before the reboot pod started; not rebooting';
+          resolve({
+            ok: false,
+            error: new Error(why),
+            cancelled: new RebootCancelledError('schedulable', why),
+          });
+        }
       };
       // The pod watch decides on its own when the node watch fails.
       watchNode(this.clients, node, onNode, sig).catch(() => undefined);
@@ -128,6 +145,7 @@ export class HelperPodRebooter implements Rebooter {
     if (await deletePodQuietly(this.clients, this.settings.namespace, name))
       this.created.get(node)?.delete(name);
     if (signal?.aborted) throw signal.reason;
+    if (decision.cancelled) throw decision.cancelled;
     const cause = timeout.aborted
       ? `not confirmed within ${Math.round(timeoutMs / 1000)}s (pod ${describeState(last)})`
       : formatError(decision.error);

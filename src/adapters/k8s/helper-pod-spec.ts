@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { InputError } from '../../core/errors.js';
 import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/keys.js';
+import type { RebootGuard } from '../../ports/node-exec.js';
 import type { ProcessIdentity } from '../../ports/process.js';
 
 /** busybox 1.36.1 (multi-arch index), pinned by digest: sh, head, kill and nsenter in about 2 MB. */
@@ -42,8 +43,18 @@ export const FILE_CHECK_SCRIPT =
   'if [ -e "$SENTINEL" ]; then if [ -r "$SENTINEL.pkgs" ]; then head -c 2048 "$SENTINEL.pkgs" > /dev/termination-log; fi; exit 10; fi; exit 0';
 export const COMMAND_CHECK_SCRIPT =
   'nsenter -t 1 -m -- true || exit 3; nsenter -t 1 -m -- "$@" > /dev/termination-log 2>&1; rc=$?; if [ "$rc" -eq 0 ]; then exit 10; fi; if [ "$rc" -ge 126 ]; then exit "$rc"; fi; exit 0';
+/**
+ * The reboot's last checks, on the host, just before the command: the boot ID (a run after the boot does
+ * nothing, exit 0) and the deadline, NOT_AFTER in epoch seconds (past it, or with no readable clock, exit 12
+ * and do nothing: the node may have been uncordoned and filled with pods since the last look).
+ */
 export const REBOOT_SCRIPT =
-  'read -r cur < /proc/sys/kernel/random/boot_id; if [ "$cur" != "$EXPECTED_BOOT_ID" ]; then echo "boot id changed: $cur; not rebooting again" > /dev/termination-log; exit 0; fi; exec "$@"';
+  'read -r cur < /proc/sys/kernel/random/boot_id; if [ "$cur" != "$EXPECTED_BOOT_ID" ]; then echo "boot id changed: $cur; not rebooting again" > /dev/termination-log; exit 0; fi; ' +
+  'if date +%s > /tmp/now && read -r now < /tmp/now && [ "$now" -le "$NOT_AFTER" ]; then exec "$@"; fi; ' +
+  'echo "too late: the clock reads \'$now\', past the deadline $NOT_AFTER (epoch seconds); not rebooting" > /dev/termination-log; exit 12';
+
+/** The reboot pod's exit code when its deadline had passed: it did nothing. */
+export const REBOOT_TOO_LATE_EXIT = 12;
 
 /** Exit codes of the check scripts. */
 export const CheckExit = { NotRequired: 0, Required: 10 } as const;
@@ -267,7 +278,7 @@ export function commandCheckPod(
 export function rebootPod(
   settings: HelperPodSettings,
   node: string,
-  expectedBootID: string,
+  guard: RebootGuard,
   argv: readonly string[],
   deadlineSeconds: number,
 ): V1Pod {
@@ -279,7 +290,10 @@ export function rebootPod(
     {
       name: 'reboot',
       command: ['/bin/sh', '-c', REBOOT_SCRIPT, 'reboot-daemon-reboot', ...argv],
-      env: [{ name: 'EXPECTED_BOOT_ID', value: expectedBootID }],
+      env: [
+        { name: 'EXPECTED_BOOT_ID', value: guard.bootID },
+        { name: 'NOT_AFTER', value: String(Math.floor(guard.notAfter / 1000)) },
+      ],
       securityContext: { privileged: true },
     },
     { hostPID: true },

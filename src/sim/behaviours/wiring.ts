@@ -22,6 +22,7 @@ export function adoptNode(
   const host = new SimHost({
     node: name,
     bootId: node.status?.nodeInfo?.bootID ?? randomUuid(ctx.random),
+    now: () => ctx.now(),
     ...(spec?.sentinelCommand ? { sentinelCommand: spec.sentinelCommand } : {}),
     ...(spec?.osImage ? { osImage: spec.osImage } : {}),
   });

@@ -23,6 +23,8 @@ export interface SimHostOptions {
   readonly bootId: string;
   readonly osImage?: string;
   readonly sentinelCommand?: SentinelCommandSpec;
+  /** The host's clock (epoch ms): the simulated cluster's. Default the machine's. */
+  readonly now?: () => number;
 }
 
 export class SimHost {
@@ -54,6 +56,7 @@ export class SimHost {
     this.api = {
       fs: this.fs,
       program: (name) => this.program(name),
+      now: opts.now ?? (() => Date.now()),
       signalInit: (sig) => {
         if (sig === 'RTMIN+5') this.onReboot(`kill -s RTMIN+5 1`);
       },

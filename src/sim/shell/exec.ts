@@ -4,7 +4,7 @@
 import { runShell } from './interp.js';
 import { testCommand } from './test-cmd.js';
 import type { Command, Io, ProcContext } from './types.js';
-import { cat, echo, falseCmd, head, sleep, trueCmd } from './utils.js';
+import { cat, date, echo, falseCmd, head, sleep, trueCmd } from './utils.js';
 
 const BIN_DIRS = new Set(['/bin', '/usr/bin', '/sbin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
 
@@ -136,6 +136,7 @@ const COMMON: Record<string, Command> = {
   cat,
   head,
   sleep,
+  date,
 };
 
 /** Finds a program by name or by path in a standard bin directory; host programs only on the host. */

@@ -55,6 +55,8 @@ export interface HostApi {
   program(name: string): Command | undefined;
   /** Deliver a signal to the host's PID 1. */
   signalInit(signal: string): void;
+  /** The host's clock, epoch ms (a container shares it: there is one kernel clock). */
+  now(): number;
 }
 
 /** Where a command runs: inside a container, or in the host's namespaces. */

@@ -1,4 +1,4 @@
-// Plain utilities of the simulated shell (no process or host effects): echo, true, false, cat, head, sleep.
+// Plain utilities of the simulated shell (no process or host effects): echo, true, false, cat, head, sleep, date.
 // May import: ./types.js.
 import { FsError } from './types.js';
 import type { Command, Io, ProcContext } from './types.js';
@@ -81,4 +81,20 @@ export const sleep: Command = (argv, io) => {
     return 1;
   }
   return 0;
+};
+
+/** date, as busybox prints it: `date +%s` (epoch seconds) and bare `date` (UTC); other formats are refused. */
+export const date: Command = (argv, io, proc) => {
+  const args = argv.slice(1).filter((a) => a !== '-u');
+  const now = proc.host.now();
+  if (args.length === 0) {
+    io.out(`${new Date(now).toUTCString()}\n`);
+    return 0;
+  }
+  if (args.length === 1 && args[0] === '+%s') {
+    io.out(`${Math.floor(now / 1000)}\n`);
+    return 0;
+  }
+  io.err(`date: the simulated date supports only +%s, not '${args.join(' ')}'\n`);
+  return 1;
 };
