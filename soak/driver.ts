@@ -17,6 +17,7 @@ import {
   checkExitCodes,
   checkReboots,
   type Violation,
+  reportsDeadKept,
 } from './checks.js';
 import { ConcurrencyWatch } from './concurrency.js';
 import { describeRun, workLeft } from './progress.js';
@@ -219,7 +220,7 @@ export async function runSoak(
       // The owner of the dead node leaves it for a person once a run reported it failed, as an operator would.
       for (const l of lanes) {
         if (l.only !== undefined) continue;
-        if (l.runs.some((r) => r.nodeResults.some((n) => n.node === roles.dead && n.outcome === 'failed'))) {
+        if (l.runs.some((r) => reportsDeadKept(r, roles))) {
           l.only = names.filter((n) => n !== roles.dead);
           log(`lane ${l.opts.name} owns the dead node ${roles.dead}: its runs now leave it out`);
         }

@@ -15,6 +15,7 @@ import {
   checkEndState,
   checkReboots,
   HOLDERS_KEY,
+  reportsDeadKept,
   IN_PROGRESS_KEY,
   LEASE_NAME,
   LEASE_NAMESPACE,
@@ -23,6 +24,7 @@ import {
 import { ConcurrencyWatch } from '../../soak/concurrency.js';
 import { RecordWatch } from '../../soak/records.js';
 import type { KObject } from '../../src/sim/types.js';
+import type { RunInfo } from '../../soak/lanes.js';
 import type { SoakRoles } from '../../soak/scenario.js';
 import { soakCluster } from '../../soak/scenario.js';
 import { assertBuilt } from '../support/e2e-cli.js';
@@ -145,6 +147,41 @@ test('the end-state checks flag an uncordoned admin node, a leftover hold and a 
   const end = checkEndState(store, roles).map((v) => v.detail);
   assert.deepEqual(end, [`held: ${JSON.stringify(hold('n1'))}`]);
   assert.equal(checkDeadReported([], roles).length, 1);
+});
+
+test('the dead node counts as reported only when a run kept it failed after its trigger', () => {
+  const run = (reason: string, exitCode = 1): RunInfo => ({
+    lane: 'a',
+    index: 0,
+    args: [],
+    startedAt: 0,
+    exitCode,
+    killedBySoak: false,
+    nodeResults: [{ node: 'n3', outcome: 'failed', reason }],
+    unknownProbes: [],
+    clockSkews: [],
+    rebooting: [],
+    noise: '',
+  });
+  const kept = run(
+    'not back within 15m; it stays cordoned, recorded as reboot-timeout, and counts against --concurrency (lock released); run again once it is fixed to finish it',
+  );
+  const undone = run(
+    'drain failed: cannot evict x: injected fault: uncordoned, lock released; stopping the run',
+  );
+  assert.equal(reportsDeadKept(kept, roles), true);
+  assert.equal(
+    reportsDeadKept(undone, roles),
+    false,
+    'a drain failure is undone, and the node is tried again',
+  );
+  assert.deepEqual(checkDeadReported([kept], roles), []);
+  assert.equal(checkDeadReported([undone], roles).length, 1);
+  assert.equal(
+    checkDeadReported([run(kept.nodeResults[0]!.reason, 0)], roles).length,
+    1,
+    'exit 0 is no report',
+  );
 });
 
 test('the end state wants the dead node released from the Lease, its record kept past the trigger', () => {
