@@ -92,10 +92,13 @@ export function sentinelOptions<T>(y: Argv<T>): Argv<T> {
 
 export function rebootOptions<T>(y: Argv<T>): Argv<T> {
   return group(y, 'Reboot:', {
-    'reboot-method': str('command runs --reboot-command on the host; signal sends SIGRTMIN+5 to PID 1', {
-      default: DEFAULTS.rebootMethod,
-      choices: Object.values(RebootMethod),
-    }),
+    'reboot-method': str(
+      'command runs --reboot-command on the host; signal sends signal 39 (SIGRTMIN+5, which systemd takes as reboot) to PID 1',
+      {
+        default: DEFAULTS.rebootMethod,
+        choices: Object.values(RebootMethod),
+      },
+    ),
     'reboot-command': str('Command that reboots the host', { default: DEFAULTS.rebootCommand }),
   });
 }

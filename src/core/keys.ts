@@ -32,3 +32,9 @@ export const AGENT_BOOT_ID_ANNOTATION = 'reboot-daemon.io/agent-boot-id';
  * own selector) with one label-selected list.
  */
 export const IN_PROGRESS_LABEL = 'reboot-daemon.io/in-progress';
+
+/**
+ * The signal that makes systemd reboot (SIGRTMIN+5), by number: glibc's SIGRTMIN is 34, so 39. kured's
+ * default --reboot-signal. Given as a number because busybox's kill refuses RTMIN+5 by name.
+ */
+export const REBOOT_SIGNAL = 39;

@@ -97,7 +97,7 @@ test('reboot pod carries the expected boot ID and the deadline (epoch s) in env,
     '--force',
   ]);
   assert.equal(pod.metadata?.labels?.['reboot-daemon.io/role'], 'reboot');
-  assert.deepEqual(rebootArgv('signal'), ['kill', '-s', 'RTMIN+5', '1']);
+  assert.deepEqual(rebootArgv('signal'), ['kill', '-s', '39', '1']);
   assert.deepEqual(rebootArgv('command').slice(-2), ['/bin/systemctl', 'reboot']);
 });
 

@@ -6,14 +6,12 @@ import { runPodScript } from '../../src/sim/host/pod-exec.js';
 import { runShell } from '../../src/sim/shell/interp.js';
 import { ContainerFs } from '../../src/sim/host/container-fs.js';
 import type { KObject } from '../../src/sim/types.js';
+import { REBOOT_SCRIPT, REBOOT_TOO_LATE_EXIT } from '../../src/adapters/k8s/helper-pod-spec.js';
 
 const FILE_CHECK =
   'if [ -e "$SENTINEL" ]; then if [ -r "$SENTINEL.pkgs" ]; then head -c 2048 "$SENTINEL.pkgs" > /dev/termination-log; fi; exit 10; fi; exit 0';
 const COMMAND_CHECK =
   'nsenter -t 1 -m -- true || exit 3; nsenter -t 1 -m -- "$@" > /dev/termination-log 2>&1; rc=$?; if [ "$rc" -eq 0 ]; then exit 10; fi; if [ "$rc" -ge 126 ]; then exit "$rc"; fi; exit 0';
-const REBOOT =
-  'read -r cur < /proc/sys/kernel/random/boot_id; if [ "$cur" != "$EXPECTED_BOOT_ID" ]; then echo "boot id changed: $cur; not rebooting again" > /dev/termination-log; exit 0; fi; exec "$@"';
-
 function pod(opts: {
   script: string;
   args?: string[];
@@ -132,11 +130,17 @@ describe('command sentinel check script', () => {
 });
 
 describe('reboot script', () => {
-  const reboot = (expected: string, argv: string[], extra = privileged): KObject =>
+  /** The shipped reboot script, with a deadline a minute after the host's clock unless given. */
+  const reboot = (
+    expected: string,
+    argv: string[],
+    extra: { privileged?: boolean; hostPID?: boolean } = privileged,
+    notAfter = String(Math.floor(Date.now() / 1000) + 60),
+  ): KObject =>
     pod({
-      script: REBOOT,
+      script: REBOOT_SCRIPT,
       args: ['reboot-daemon-reboot', ...argv],
-      env: { EXPECTED_BOOT_ID: expected },
+      env: { EXPECTED_BOOT_ID: expected, NOT_AFTER: notAfter },
       ...extra,
     });
   const nsenterReboot = [
@@ -159,15 +163,38 @@ describe('reboot script', () => {
     assert.equal(r.exitCode, 0);
     assert.deepEqual(reboots, ['systemctl reboot']);
   });
-  it('reboots through SIGRTMIN+5 to the host init with hostPID', () => {
+  it('reboots through signal 39 (SIGRTMIN+5 for systemd) to the host init with hostPID', () => {
     const { host, reboots } = newHost();
-    runPodScript(reboot('boot-1', ['kill', '-s', 'RTMIN+5', '1']), host);
-    assert.deepEqual(reboots, ['kill -s RTMIN+5 1']);
+    const r = runPodScript(reboot('boot-1', ['kill', '-s', '39', '1']), host);
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(reboots, ['kill -s 39 1']);
+  });
+  it('refuses RTMIN+5 by name, as busybox builds without RTMINMAX do', () => {
+    const { host, reboots } = newHost();
+    const r = runPodScript(reboot('boot-1', ['kill', '-s', 'RTMIN+5', '1']), host);
+    assert.equal(r.exitCode, 1);
+    assert.deepEqual(reboots, []);
+  });
+  it('does nothing past the deadline, by the host clock (exit 12), and says why', () => {
+    const { host, reboots } = newHost();
+    const past = String(Math.floor(Date.now() / 1000) - 1);
+    const r = runPodScript(reboot('boot-1', nsenterReboot, privileged, past), host);
+    assert.equal(r.exitCode, REBOOT_TOO_LATE_EXIT);
+    assert.match(r.message, /too late: the clock reads '\d+', past the deadline \d+/);
+    assert.deepEqual(reboots, []);
+  });
+  it('does nothing when the deadline is missing or not a number (fail closed)', () => {
+    const { host, reboots } = newHost();
+    for (const bad of ['', 'soon']) {
+      const r = runPodScript(reboot('boot-1', nsenterReboot, privileged, bad), host);
+      assert.equal(r.exitCode, REBOOT_TOO_LATE_EXIT, `NOT_AFTER=${bad}`);
+    }
+    assert.deepEqual(reboots, []);
   });
   it('a signal without hostPID reaches only the container init, which ignores it', () => {
     const { host, reboots } = newHost();
     const r = runPodScript(
-      reboot('boot-1', ['kill', '-s', 'RTMIN+5', '1'], { privileged: true, hostPID: false }),
+      reboot('boot-1', ['kill', '-s', '39', '1'], { privileged: true, hostPID: false }),
       host,
     );
     assert.equal(r.exitCode, 0);

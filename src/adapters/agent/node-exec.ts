@@ -4,6 +4,7 @@
 
 import type { SentinelResult } from '../../core/types.js';
 import { RebootCancelledError } from '../../core/errors.js';
+import { REBOOT_SIGNAL } from '../../core/keys.js';
 import type { HelperPodJanitor, RebootGuard, Rebooter, SentinelChecker } from '../../ports/node-exec.js';
 import type { HostAccess } from './host.js';
 
@@ -108,7 +109,8 @@ export class LocalRebooter implements Rebooter {
         `too late: the host clock reads ${new Date(now).toISOString()}, past the deadline ${new Date(guard.notAfter).toISOString()}; not rebooting`,
       );
     }
-    const argv = this.opts.method.kind === 'signal' ? ['kill', '-s', 'RTMIN+5', '1'] : this.opts.method.argv;
+    const argv =
+      this.opts.method.kind === 'signal' ? ['kill', '-s', String(REBOOT_SIGNAL), '1'] : this.opts.method.argv;
     const r = await this.host.run(argv, this.opts.timeoutMs ?? 30_000);
     // A reboot may kill the command before it returns: 128+ (a signal) counts as accepted, like the pod's.
     if (r.exitCode !== 0 && r.exitCode < 128) {

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { InputError } from '../../core/errors.js';
-import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/keys.js';
+import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REBOOT_SIGNAL } from '../../core/keys.js';
 import type { RebootGuard } from '../../ports/node-exec.js';
 import type { ProcessIdentity } from '../../ports/process.js';
 
@@ -97,7 +97,7 @@ export function rebootArgv(
   method: RebootMethod,
   command: string | readonly string[] = DEFAULT_REBOOT_COMMAND,
 ): string[] {
-  if (method === RebootMethod.Signal) return ['kill', '-s', 'RTMIN+5', '1'];
+  if (method === RebootMethod.Signal) return ['kill', '-s', String(REBOOT_SIGNAL), '1'];
   return ['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', ...splitCommand(command)];
 }
 

@@ -6,6 +6,9 @@ import type { Command, HostApi } from '../shell/types.js';
 import { BOOT_ID_PATH } from './container-fs.js';
 import { HostFs } from './host-fs.js';
 
+/** SIGRTMIN+5 with glibc's SIGRTMIN of 34: what makes systemd reboot. */
+const REBOOT_SIGNAL_NUMBER = 39;
+
 export const SENTINEL_PATH = '/run/reboot-required';
 export const SENTINEL_PKGS_PATH = '/run/reboot-required.pkgs';
 
@@ -57,8 +60,9 @@ export class SimHost {
       fs: this.fs,
       program: (name) => this.program(name),
       now: opts.now ?? (() => Date.now()),
+      // systemd as PID 1 reboots on SIGRTMIN+5 (39) and ignores what it has no handler for here.
       signalInit: (sig) => {
-        if (sig === 'RTMIN+5') this.onReboot(`kill -s RTMIN+5 1`);
+        if (sig === REBOOT_SIGNAL_NUMBER) this.onReboot(`kill -s ${sig} 1`);
       },
     };
   }

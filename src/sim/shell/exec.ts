@@ -86,26 +86,28 @@ const nsenter: Command = (argv, io, proc) => {
   return cmd(program, io, next);
 };
 
-const SIGNALS: Record<string, string> = { '39': 'RTMIN+5', '15': 'TERM', '9': 'KILL', '1': 'HUP' };
+/** Signal names busybox's kill knows (a build without RTMINMAX, as most are: RTMIN+5 is refused by name). */
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
 
 /**
  * kill: only PID 1 exists. With the host's PID namespace it is the host's init; otherwise it is the
- * container's own init, which ignores signals it has no handler for (so nothing happens, exit 0).
+ * container's own init, which ignores signals it has no handler for (so nothing happens, exit 0). Signals
+ * go by number (0-64) or by name, as busybox's get_signum reads them.
  */
 const kill: Command = (argv, io, proc) => {
-  let sig = 'TERM';
+  let spec = 'TERM';
   const pids: string[] = [];
   const args = argv.slice(1);
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    if (a === '-s' || a === '-n') sig = args[++i] ?? '';
-    else if (a.startsWith('-') && pids.length === 0 && a !== '--') sig = a.slice(1);
+    if (a === '-s' || a === '-n') spec = args[++i] ?? '';
+    else if (a.startsWith('-') && pids.length === 0 && a !== '--') spec = a.slice(1);
     else if (a !== '--') pids.push(a);
   }
-  sig = sig.toUpperCase().replace(/^SIG/, '');
-  sig = SIGNALS[sig] ?? sig;
-  if (!/^(RTMIN\+\d+|TERM|KILL|HUP|INT|USR1|USR2|0)$/.test(sig)) {
-    io.err(`sh: kill: ${sig}: invalid signal specification\n`);
+  const name = spec.toUpperCase().replace(/^SIG/, '');
+  const sig = /^\d+$/.test(spec) && Number(spec) <= 64 ? Number(spec) : SIGNALS[name];
+  if (sig === undefined) {
+    io.err(`kill: bad signal name '${spec}'\n`);
     return 1;
   }
   if (pids.length === 0) {

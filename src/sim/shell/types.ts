@@ -53,8 +53,8 @@ export interface HostApi {
   readonly fs: FsView;
   /** A host-only program (systemctl, reboot, a scenario's sentinel command), by base name. */
   program(name: string): Command | undefined;
-  /** Deliver a signal to the host's PID 1. */
-  signalInit(signal: string): void;
+  /** Deliver a signal, by number, to the host's PID 1. */
+  signalInit(signal: number): void;
   /** The host's clock, epoch ms (a container shares it: there is one kernel clock). */
   now(): number;
 }
