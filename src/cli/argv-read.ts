@@ -70,6 +70,17 @@ export function strings(argv: ArgvLike, name: string): string[] {
   return list.map(String).filter((s) => s.trim() !== '');
 }
 
+/**
+ * A repeatable option where an empty value (often an unset shell variable) could widen what is allowed, as
+ * an empty --window would mean "any time" or kured's empty --reboot-days "no day": refused, never dropped.
+ */
+export function nonEmptyStrings(argv: ArgvLike, name: string, hint: string): string[] {
+  const v = argv[name];
+  const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+  if (list.some((s) => String(s).trim() === '')) throw new InputError(`--${name}: the value is empty`, hint);
+  return list.map(String);
+}
+
 function q(s: string): string {
   return JSON.stringify(s);
 }

@@ -11,6 +11,7 @@ import {
   given,
   integer,
   lastOf,
+  nonEmptyStrings,
   optionalInteger,
   optionalString,
   string,
@@ -160,19 +161,18 @@ export function crossOptionProblem(argv: ArgvLike): InputError | undefined {
 
 function schedule(argv: ArgvLike): Schedule {
   const zone = string(argv, 'time-zone', DEFAULTS.timeZone);
-  const raw = argv['window'];
-  const given_ = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  if (given_.some((w) => String(w).trim() === '')) {
-    // An empty value (often an unset shell variable) must never mean "any time".
-    throw new InputError(
-      '--window: the value is empty',
-      'give a window such as "mon-fri 02:00-05:00", or leave --window out to allow any time',
-    );
-  }
-  const windows = strings(argv, 'window');
+  const windows = nonEmptyStrings(
+    argv,
+    'window',
+    'give a window such as "mon-fri 02:00-05:00", or leave --window out to allow any time',
+  );
   if (KURED_WINDOW_FLAGS.some((f) => given(argv, f))) {
     return windowFromKuredFlags({
-      rebootDays: strings(argv, 'reboot-days'),
+      rebootDays: nonEmptyStrings(
+        argv,
+        'reboot-days',
+        'kured reads an empty --reboot-days as no day at all, so no reboot would ever start; list the days (e.g. mon,tue,wed), or leave the option out for every day',
+      ),
       ...(given(argv, 'start-time') ? { startTime: string(argv, 'start-time', '') } : {}),
       ...(given(argv, 'end-time') ? { endTime: string(argv, 'end-time', '') } : {}),
       timeZone: zone,

@@ -199,6 +199,21 @@ describe('bad flags are an InputError naming the flag and the accepted form', ()
     ],
     ['a bad --start-time', ['--start-time', '25:00'], /--start-time "25:00"/],
     ['a bad --reboot-days', ['--reboot-days', 'mon,xyz'], /--reboot-days/],
+    [
+      'an empty --reboot-days (kured: no day) is refused, never read as every day',
+      ['--reboot-days', ''],
+      /--reboot-days: the value is empty/,
+    ],
+    [
+      'an empty --reboot-days among good ones',
+      ['--reboot-days', 'mon', '--reboot-days', ' '],
+      /--reboot-days: the value is empty/,
+    ],
+    [
+      'an empty day inside a --reboot-days list',
+      ['--reboot-days', 'mon,,tue'],
+      /--reboot-days "mon,,tue": empty day/,
+    ],
     ['a duration without unit', ['--drain-timeout', '5 minutes'], /--drain-timeout.*accepted: 1h30m/],
     ['a negative duration', ['--lock-ttl=-5m'], /--lock-ttl.*negative/],
     ['a zero reboot timeout', ['--reboot-timeout', '0'], /--reboot-timeout.*greater than zero/],

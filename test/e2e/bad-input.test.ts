@@ -55,6 +55,12 @@ describe('bad input exits 2 with a clear message and writes nothing', () => {
 
   const run = (...extra: string[]): string[] => ['run', '--kubeconfig', c.kubeconfigPath, ...extra];
 
+  test('--reboot-days "": kured reads it as no day; refused, never every day', async () => {
+    await rejects(run('--reboot-days', ''), /--reboot-days: the value is empty/);
+    await rejects(run('--reboot-days', 'mon,,fri'), /--reboot-days "mon,,fri": empty day/);
+    assertNoWrites();
+  });
+
   test('--window 25:00-1am: the hour is out of range', async () => {
     await rejects(run('--window', '25:00-1am'), /--window.*25:00/);
     assertNoWrites();
