@@ -29,7 +29,7 @@ export interface WindowRule {
 }
 
 export const WINDOW_FORMS = `"3am-5am", "22:00-04:00", "mon-thu 03:00-05:00", "sat,sun 1am-6am", "fri 22:00-04:00"`;
-export const TIME_FORMS = `3am, 3pm, 11:30pm, 12am (midnight), 12pm (noon), 23:00, 23:59:59, 17`;
+export const TIME_FORMS = `3am, 3pm, 11:30pm, 12am or 0am (midnight), 12pm (noon), 00:01am, 23:00, 23:59:59, 17`;
 export const DAY_FORMS = `su mo tu we th fr sa, sun..sat, sunday..saturday, 0-6 (0 = Sunday), ranges like mon-fri or fri-mon`;
 
 const DAY_WORDS: ReadonlyMap<string, Weekday> = (() => {
@@ -63,7 +63,9 @@ function timeOfDay(text: string): number {
   const second = m[3] === undefined ? 0 : Number(m[3]);
   const half = m[4]?.toLowerCase();
   if (half !== undefined) {
-    if (hour < 1 || hour > 12) throw new Error(`bad time ${quote(text)}: with am/pm the hour is 1-12`);
+    // Go's time.Parse, which kured uses ("03:04pm", "03pm"), takes hours 0-12 with am/pm: 0am and 12am are
+    // midnight, 0pm and 12pm noon.
+    if (hour > 12) throw new Error(`bad time ${quote(text)}: with am/pm the hour is 0-12`);
     hour = (hour % 12) + (half === 'pm' ? 12 : 0);
   } else if (hour > 23) {
     throw new Error(`bad time ${quote(text)}: the hour is 0-23 (accepted: ${TIME_FORMS})`);

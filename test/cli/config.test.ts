@@ -78,6 +78,16 @@ describe('good flags become a validated config', () => {
       },
     ],
     [
+      'kured spellings of times are accepted with kured meaning: 00:01am to 11:59pm',
+      ['--start-time', '00:01am', '--end-time', '11:59pm'],
+      (c) => {
+        assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 0, 0, 30)), false); // 00:00:30 UTC
+        assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 0, 2)), true); // 00:02 UTC
+        assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 23, 58)), true);
+        assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 23, 59, 30)), false);
+      },
+    ],
+    [
       'durations are parsed to milliseconds and 0 means no limit where allowed',
       ['--drain-timeout', '0', '--lock-ttl', '1h30m', '--reboot-timeout', '20m', '--window-margin', '15m'],
       (c) => {

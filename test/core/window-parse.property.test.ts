@@ -106,7 +106,7 @@ test('hours, minutes and seconds out of range are rejected with an InputError na
     fc.integer({ min: 24, max: 99 }).map((h) => `${h}:00`),
     fc.integer({ min: 60, max: 99 }).map((m) => `3:${m}`),
     fc.integer({ min: 60, max: 99 }).map((s) => `3:00:${s}`),
-    fc.constantFrom('0am', '13pm', '00pm', '12:60am', '3:5', '3:005', '1.5', '3 o\u2019clock', '3;am'),
+    fc.constantFrom('13pm', '13:00pm', '12:60am', '3:5', '3:005', '1.5', '3 o\u2019clock', '3;am'),
   );
   fc.assert(
     fc.property(bad, (time) => {
