@@ -165,6 +165,7 @@ export function soakCluster(seed: number, size: SoakSize): SoakCluster {
     fast: name === fast,
     sentinelCommand: undefined,
     osImage: 'Ubuntu 24.04.1 LTS',
+    os: 'linux',
     kubeletVersion: 'v1.32.2',
     rerunPodsAfterBoot: roles.rerun.includes(name),
   }));

@@ -175,6 +175,15 @@ export async function planRun(
           : `would ${resume ? `resume (${resume.start})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
     });
   }
+  // Nodes left out of every run (opted out, or not rebootable here: not Linux, virtual), each with why.
+  for (const o of sel.others.filter((x) => x.verdict === 'excluded'))
+    deps.emit({
+      type: 'log',
+      at: deps.clock.now(),
+      level: 'info',
+      node: o.node.name,
+      message: `skipped: ${o.reason}`,
+    });
   const others = sel.others.map((o) => ({ name: o.node.name, verdict: o.verdict, reason: o.reason }));
   const report: PlanReport = {
     at: now,

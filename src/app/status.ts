@@ -6,7 +6,7 @@
 import { STATE_ANNOTATION } from '../core/keys.js';
 import { describeHolder, holdState, type LockHolder } from '../core/lock.js';
 import { parseNodeRecord } from '../core/machine.js';
-import { excludedBy } from '../core/order.js';
+import { excludedBy, unsupportedBy } from '../core/order.js';
 import type { ReadyState, SentinelSource } from '../core/types.js';
 import type { WindowState } from '../core/window.js';
 import { checkBlockers, type ForeignLockVerdict } from './gates.js';
@@ -77,7 +77,7 @@ export async function status(deps: RunDeps, opts: StatusOptions): Promise<Status
     const required = probe?.kind === 'required' ? 'yes' : probe?.kind === 'not-required' ? 'no' : 'unknown';
     const why =
       probe === undefined
-        ? 'not checked'
+        ? (unsupportedBy(node) ?? 'not checked')
         : probe.kind === 'required'
           ? probe.reason
           : probe.kind === 'unknown'

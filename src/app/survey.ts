@@ -7,7 +7,13 @@
 import { IN_PROGRESS_LABEL, STATE_ANNOTATION } from '../core/keys.js';
 import { holdState, type InProgressNode, type LockRecord } from '../core/lock.js';
 import { countsInProgress, parseNodeRecord, type ParsedNodeRecord } from '../core/machine.js';
-import { excludedBy, orderNodes, selectCandidates, type NodeSelection } from '../core/order.js';
+import {
+  excludedBy,
+  orderNodes,
+  selectCandidates,
+  unsupportedBy,
+  type NodeSelection,
+} from '../core/order.js';
 import type { NodeView, SentinelResult } from '../core/types.js';
 import type { WindowState } from '../core/window.js';
 import { checkForeignLock, probeNodes, type ForeignLockVerdict } from './gates.js';
@@ -102,7 +108,7 @@ export async function survey(deps: RunDeps, lock: LeaseLock, opts: SurveyOptions
     opts.probe === 'none' || stopped
       ? []
       : opts.probe === 'all'
-        ? nodes
+        ? nodes.filter((n) => unsupportedBy(n) === undefined)
         : rest.filter((n) => excludedBy(n) === undefined);
   let probes: ReadonlyMap<string, SentinelResult>;
   try {

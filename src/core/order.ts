@@ -29,8 +29,32 @@ export interface SelectOptions {
   readonly order?: OrderMode;
 }
 
+/**
+ * Why this tool cannot reboot the node at all, if so: its helper pods and agent are Linux programs that need
+ * a real host. A node that is not Linux, or does not say, and a virtual node (virtual-kubelet: a label, a
+ * taint or a "-vk-" kubelet version; or no kubelet version at all) is never sent a pod.
+ */
+export function unsupportedBy(node: NodeView): string | undefined {
+  if (node.os !== 'linux')
+    return node.os === ''
+      ? 'not known to be a Linux node (no kubernetes.io/os label, no operating system reported): not checked, not rebooted'
+      : `not a Linux node (kubernetes.io/os=${node.os}): not checked, not rebooted`;
+  const virtual =
+    node.labels['type'] === 'virtual-kubelet' ||
+    node.taints.some((t) => t.key === 'virtual-kubelet.io/provider') ||
+    node.kubeletVersion === '' ||
+    node.kubeletVersion.includes('-vk-');
+  if (virtual)
+    return `a virtual node (${node.kubeletVersion === '' ? 'no kubelet version' : 'virtual-kubelet'}): no host to reboot; not checked, not rebooted`;
+  return undefined;
+}
+
+/** Why the node is left out of every run: this tool cannot reboot it, or it opted out by label. */
 export function excludedBy(node: NodeView): string | undefined {
-  return node.labels[EXCLUDE_LABEL] === 'true' ? `opted out by the label ${EXCLUDE_LABEL}=true` : undefined;
+  return (
+    unsupportedBy(node) ??
+    (node.labels[EXCLUDE_LABEL] === 'true' ? `opted out by the label ${EXCLUDE_LABEL}=true` : undefined)
+  );
 }
 
 /** Candidates (reboot required, selected, not opted out) ordered; every other node with why not. */

@@ -23,6 +23,13 @@ export interface NodeView {
   readonly heartbeat?: number;
   readonly bootID: string;
   readonly kernel?: string;
+  /** status.nodeInfo.kubeletVersion; empty when the node reports none (a virtual node). */
+  readonly kubeletVersion: string;
+  /**
+   * The node's operating system: the label kubernetes.io/os (or the older beta.kubernetes.io/os), else
+   * status.nodeInfo.operatingSystem; empty when none says.
+   */
+  readonly os: string;
   readonly roles: readonly string[];
   readonly zone?: string;
   readonly controlPlane: boolean;

@@ -27,6 +27,8 @@ export interface ScenarioNode {
   readonly fast: boolean;
   readonly sentinelCommand: SentinelCommandSpec | undefined;
   readonly osImage: string;
+  /** The kubernetes.io/os label and status.nodeInfo.operatingSystem. Default linux. */
+  readonly os: 'linux' | 'windows';
   readonly kubeletVersion: string;
   /**
    * At-least-once helper pods: a kubelet without graceful shutdown cannot report the pods that were
@@ -145,6 +147,7 @@ export function defaultNode(name: string, over: Partial<ScenarioNode> = {}): Sce
     fast: false,
     sentinelCommand: undefined,
     osImage: 'Ubuntu 24.04.1 LTS',
+    os: 'linux',
     kubeletVersion: 'v1.32.2',
     rerunPodsAfterBoot: false,
     ...over,

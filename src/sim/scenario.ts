@@ -76,6 +76,7 @@ function node(v: unknown, i: number, timing: ScenarioTiming): ScenarioNode {
     'fast',
     'sentinelCommand',
     'osImage',
+    'os',
     'kubeletVersion',
     'rerunPodsAfterBoot',
   ]);
@@ -121,9 +122,17 @@ function node(v: unknown, i: number, timing: ScenarioTiming): ScenarioNode {
     fast: bool(o.fast, `${p}.fast`),
     sentinelCommand,
     osImage: str(o.osImage, `${p}.osImage`, 'Ubuntu 24.04.1 LTS'),
+    os: nodeOs(o.os, `${p}.os`),
     kubeletVersion: str(o.kubeletVersion, `${p}.kubeletVersion`, 'v1.32.2'),
     rerunPodsAfterBoot: bool(o.rerunPodsAfterBoot, `${p}.rerunPodsAfterBoot`),
   };
+}
+
+function nodeOs(v: unknown, path: string): ScenarioNode['os'] {
+  const os = str(v, path, 'linux');
+  if (os !== 'linux' && os !== 'windows')
+    throw new ScenarioError(`${path}: must be linux or windows, not ${JSON.stringify(os)}`);
+  return os;
 }
 
 function pdb(v: unknown, path: string): ScenarioPdb | undefined {

@@ -13,6 +13,8 @@ function node(name: string, o: Partial<NodeView> = {}): NodeView {
     taints: [],
     ready: 'True',
     bootID: `b-${name}`,
+    kubeletVersion: 'v1.31.0',
+    os: 'linux',
     roles: [],
     controlPlane: false,
     ...o,

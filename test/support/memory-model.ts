@@ -82,6 +82,8 @@ export function nodeView(n: MemNode): NodeView {
     readySince: n.readySince,
     bootID: n.bootID,
     kernel: '6.1.0',
+    kubeletVersion: 'v1.31.0',
+    os: n.labels['kubernetes.io/os'] ?? 'linux',
     roles: n.controlPlane ? ['control-plane'] : [],
     ...(n.zone === undefined ? {} : { zone: n.zone }),
     controlPlane: n.controlPlane,

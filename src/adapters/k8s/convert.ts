@@ -47,6 +47,11 @@ export function toNodeView(node: V1Node): NodeView {
   const readySince = toMs(ready?.lastTransitionTime as Date | string | undefined);
   const heartbeat = toMs(ready?.lastHeartbeatTime as Date | string | undefined);
   const kernel = node.status?.nodeInfo?.kernelVersion;
+  const os =
+    labels['kubernetes.io/os'] ??
+    labels['beta.kubernetes.io/os'] ??
+    node.status?.nodeInfo?.operatingSystem ??
+    '';
   const rv = node.metadata?.resourceVersion;
   return {
     name: node.metadata?.name ?? '',
@@ -59,6 +64,8 @@ export function toNodeView(node: V1Node): NodeView {
     ...(heartbeat === undefined ? {} : { heartbeat }),
     bootID: node.status?.nodeInfo?.bootID ?? '',
     ...(kernel ? { kernel } : {}),
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? '',
+    os,
     roles,
     ...(zone ? { zone } : {}),
     controlPlane: roles.includes('control-plane') || roles.includes('master'),

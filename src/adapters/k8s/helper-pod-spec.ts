@@ -207,6 +207,9 @@ function pod(
     },
     spec: {
       nodeName: node,
+      // Bound by nodeName, so the kubelet's own admission checks this: a Linux pod never runs elsewhere,
+      // whatever the run's view of the node (it skips nodes that are not Linux before this).
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       activeDeadlineSeconds: Math.max(1, Math.ceil(deadlineSeconds)),

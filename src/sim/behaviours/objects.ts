@@ -36,7 +36,7 @@ export function condition(type: string, status: string, now: number, reason?: st
 export function nodeObject(n: ScenarioNode, index: number, bootId: string, now: number): KObject {
   const labels: Record<string, string> = {
     'kubernetes.io/hostname': n.name,
-    'kubernetes.io/os': 'linux',
+    'kubernetes.io/os': n.os,
     'kubernetes.io/arch': 'amd64',
     ...(n.zone ? { 'topology.kubernetes.io/zone': n.zone } : {}),
     ...(n.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
@@ -89,7 +89,7 @@ export function nodeObject(n: ScenarioNode, index: number, bootId: string, now: 
         containerRuntimeVersion: 'containerd://1.7.22',
         kubeletVersion: n.kubeletVersion,
         kubeProxyVersion: n.kubeletVersion,
-        operatingSystem: 'linux',
+        operatingSystem: n.os,
         architecture: 'amd64',
       },
     },
