@@ -35,6 +35,9 @@ export interface RebootOptions extends HelperPodsOptions {
   readonly startGraceMs?: number;
 }
 
+/** The pod status reason of a kubelet's admission refusal while the node shuts down (pkg/kubelet/nodeshutdown). */
+const KUBELET_SHUTTING_DOWN = 'NodeShutdown';
+
 type Decision =
   | { readonly ok: true; readonly why: string }
   | { readonly ok: false; readonly error: unknown; readonly cancelled?: RebootCancelledError };
@@ -54,6 +57,10 @@ function judge(s: PodState, started: boolean): Decision | undefined {
         error: new Error(`reboot pod exited ${s.exitCode}${s.message ? `: ${s.message}` : ''}`),
       };
     case 'failed':
+      // Refused by a kubelet already shutting down: the node is going down, as a reboot does; the boot wait
+      // that follows tells whether it comes back with a new boot ID.
+      if (s.reason === KUBELET_SHUTTING_DOWN)
+        return { ok: true, why: `the node is already shutting down (${s.cause})` };
       return s.started || started ? { ok: true, why: s.cause } : { ok: false, error: new Error(s.cause) };
     case 'deleted':
       return started

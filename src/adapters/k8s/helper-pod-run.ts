@@ -25,7 +25,7 @@ export type PodState =
   | { readonly kind: 'running' }
   | { readonly kind: 'exited'; readonly exitCode: number; readonly message: string; readonly reason?: string }
   /** The pod failed without a readable container exit: image pull error, deadline exceeded, eviction. */
-  | { readonly kind: 'failed'; readonly cause: string; readonly started: boolean }
+  | { readonly kind: 'failed'; readonly cause: string; readonly started: boolean; readonly reason?: string }
   | { readonly kind: 'deleted' };
 
 /** Reads a helper pod's state from its status. */
@@ -46,7 +46,12 @@ export function podState(pod: V1Pod): PodState {
     const why =
       [status.reason, status.message].filter(Boolean).join(': ') ||
       `pod ${status.phase} without a container status`;
-    return { kind: 'failed', cause: why, started: started || cs?.lastState?.terminated !== undefined };
+    return {
+      kind: 'failed',
+      cause: why,
+      started: started || cs?.lastState?.terminated !== undefined,
+      ...(status.reason ? { reason: status.reason } : {}),
+    };
   }
   const waiting = cs?.state?.waiting;
   if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {

@@ -16,6 +16,8 @@ export interface NodeRuntime {
   /** up: kubelet running; down: stopped (shutting down or booting); gone: never returns. */
   state: 'up' | 'down' | 'gone';
   triggeredAt: number | undefined;
+  /** Until when (sim ms) the kubelet is shutting down after a reboot trigger: it refuses new pods then. */
+  shutdownUntil?: number;
   cancelHeartbeat: (() => void) | undefined;
   cancelBoot: (() => void)[];
   reboots: number;
@@ -146,5 +148,13 @@ export class SimContext {
 
   nodeUp(name: string): boolean {
     return this.nodes.get(name)?.state === 'up';
+  }
+
+  /** The node's kubelet is shutting down (graceful node shutdown): between a reboot trigger and the pods stopping. */
+  nodeShuttingDown(name: string): boolean {
+    const rt = this.nodes.get(name);
+    return (
+      rt !== undefined && rt.state !== 'up' && rt.shutdownUntil !== undefined && this.now() < rt.shutdownUntil
+    );
   }
 }

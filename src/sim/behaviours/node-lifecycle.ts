@@ -134,6 +134,7 @@ export function triggerReboot(ctx: SimContext, name: string, via: string): void 
   rememberRerunPods(ctx, name);
   const t = ctx.timing;
   const shutdown = ctx.delay(t.shutdownSeconds);
+  rt.shutdownUntil = triggeredAt + shutdown;
   rt.cancelBoot.push(ctx.after(shutdown, () => stopPods(ctx, name)));
   if (!rt.spec.fast)
     rt.cancelBoot.push(

@@ -68,6 +68,24 @@ function terminatedStatus(
 /** The kubelet's view of pods, in order; several may be armed for one pod (e.g. run and deadline). */
 export const POD_STAGES: readonly PodStage[] = [
   {
+    // Graceful node shutdown: while the node shuts down the kubelet refuses new pods at admission
+    // (pkg/kubelet/nodeshutdown: reason NodeShutdown, "Pod was rejected as the node is shutting down.").
+    name: 'shutdown-reject',
+    match: (p, ctx) =>
+      phaseOf(p) === 'Pending' &&
+      !isTerminating(p) &&
+      !!p.spec?.nodeName &&
+      ctx.nodeShuttingDown(p.spec.nodeName),
+    delay: () => 0,
+    apply: (p, ctx) =>
+      writePodStatus(ctx, p, {
+        phase: 'Failed',
+        reason: 'NodeShutdown',
+        message: 'Pod was rejected as the node is shutting down.',
+        startTime: rfc3339(ctx.now()),
+      }),
+  },
+  {
     name: 'start',
     match: (p, ctx) => live(p, ctx) && phaseOf(p) === 'Pending',
     delay: (_p, ctx) => ctx.delay(ctx.timing.podStartSeconds),
