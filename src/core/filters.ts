@@ -82,9 +82,10 @@ export const helperPods: DrainFilter = (pod) =>
       }
     : undefined;
 
+/** kubectl's daemonSetFilter: a finished DaemonSet pod is deleted like any other; a running one stays or refuses. */
 export const daemonSetPods: DrainFilter = (pod, opts) => {
-  if (pod.owner?.kind !== 'DaemonSet') return undefined;
-  if (opts.ignoreDaemonsets || isFinished(pod)) {
+  if (pod.owner?.kind !== 'DaemonSet' || isFinished(pod)) return undefined;
+  if (opts.ignoreDaemonsets) {
     return {
       action: 'skip',
       reason: FilterReason.DaemonSet,

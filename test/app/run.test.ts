@@ -206,3 +206,21 @@ test('--drain-pod-selector drains only the matching pods', async () => {
   assert.ok(w.mem.writes.includes('evict default/web-1'));
   assert.ok(!w.mem.writes.includes('evict default/bare'));
 });
+
+test('a finished DaemonSet pod is removed by the drain, as kubectl drain removes it; a running one stays', async () => {
+  const w = world(['a']);
+  w.mem.addPod('fluentd-done', 'a', {
+    namespace: 'kube-system',
+    owner: { kind: 'DaemonSet', name: 'fluentd' },
+    phase: 'Succeeded',
+    ready: false,
+  });
+  w.mem.addPod('fluentd-live', 'a', {
+    namespace: 'kube-system',
+    owner: { kind: 'DaemonSet', name: 'fluentd' },
+  });
+  const res = await runOnce(harness(w).deps, options());
+  assert.equal(res.exitCode, 0, res.reason);
+  assert.ok(w.mem.writes.includes('evict kube-system/fluentd-done'), w.mem.writes.join('\n'));
+  assert.ok(!w.mem.writes.includes('evict kube-system/fluentd-live'), w.mem.writes.join('\n'));
+});

@@ -37,7 +37,7 @@ test('a pod owned by a ReplicaSet is evicted', () => {
   assert.equal(classifyPod(pod('a'), opts(), NOW).action, 'evict');
 });
 
-test('DaemonSet pods are left in place by default and never evicted', () => {
+test('running DaemonSet pods are left in place by default, not evicted', () => {
   const p = pod('ds', { owner: { kind: 'DaemonSet', name: 'fluentd', controller: true } });
   const plan = planDrain([p, pod('a')], opts(), NOW);
   assert.equal(plan.ok, true);
@@ -80,6 +80,23 @@ test("another run's helper pod on the node is skipped: it neither blocks the dra
       .action,
     'evict',
   );
+});
+
+test('finished DaemonSet pods are deleted as kubectl deletes them, with or without --ignore-daemonsets', () => {
+  const ds = { kind: 'DaemonSet', name: 'fluentd', controller: true } as const;
+  const rows: [phase: string, ignoreDaemonsets: boolean, action: string][] = [
+    ['Succeeded', true, 'evict'],
+    ['Failed', true, 'evict'],
+    ['Succeeded', false, 'evict'],
+    ['Failed', false, 'evict'],
+    ['Running', true, 'skip'],
+    ['Pending', true, 'skip'],
+    ['Running', false, 'error'],
+  ];
+  for (const [phase, ignoreDaemonsets, action] of rows) {
+    const verdict = classifyPod(pod('ds', { owner: ds, phase }), opts({ ignoreDaemonsets }), NOW);
+    assert.equal(verdict.action, action, `${phase}, ignoreDaemonsets ${ignoreDaemonsets}`);
+  }
 });
 
 test('DaemonSet pods refuse the drain without --ignore-daemonsets and the message names the flag', () => {
