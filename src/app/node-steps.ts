@@ -272,26 +272,37 @@ async function gate(r: NodeRun): Promise<Next> {
   // have come. Drain again before the trigger.
   const missed = r.follower !== undefined && r.follower.starts !== r.startsAtCordon;
   if (r.uncordonSeen || missed) {
-    if (++r.recordons > MAX_REDRAINS)
-      return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
-    r.log(
-      'warn',
-      `${r.uncordonSeen ? 'uncordoned by someone else' : 'the node watch was interrupted'} during the drain: draining again`,
-    );
+    const why = r.uncordonSeen ? 'uncordoned by someone else' : 'the node watch was interrupted';
     r.uncordonSeen = false;
     r.startsAtCordon = r.follower?.starts ?? 0;
-    return { next: 'drain' };
+    return goBack(r, 'drain', {
+      log: `${why} during the drain: draining again`,
+      kept: 'uncordoned by someone else during the drain, again and again',
+    });
   }
   return { next: 'trigger' };
 }
 
-/** Someone uncordoned it while it drained: pods may have come. Cordon and drain again, a bounded number of times. */
-function recordon(r: NodeRun): Promise<Next> | Next {
-  if (++r.recordons > MAX_REDRAINS)
-    return keep(r, undefined, 'uncordoned by someone else during the drain, again and again');
-  r.log('warn', 'uncordoned by someone else during the drain: cordoning and draining again');
-  return { next: 'cordon' };
+/**
+ * The node may hold pods again (uncordoned by someone, changed, a trigger that withdrew): back to the cordon
+ * or the drain, with the record as it is. A bounded number of times in all; then it is kept for a person.
+ */
+function goBack(
+  r: NodeRun,
+  next: 'cordon' | 'drain',
+  why: { readonly log: string; readonly kept: string; readonly level?: 'info' | 'warn' },
+): Promise<Next> | Next {
+  if (++r.recordons > MAX_REDRAINS) return keep(r, undefined, why.kept);
+  r.log(why.level ?? 'warn', why.log);
+  return { next };
 }
+
+/** Someone uncordoned it while it drained: pods may have come. */
+const recordon = (r: NodeRun): Promise<Next> | Next =>
+  goBack(r, 'cordon', {
+    log: 'uncordoned by someone else during the drain: cordoning and draining again',
+    kept: 'uncordoned by someone else during the drain, again and again',
+  });
 
 class Uncordoned extends Error {}
 class Booted extends Error {}
@@ -317,36 +328,32 @@ async function trigger(r: NodeRun): Promise<Next> {
     if (!(err instanceof ConflictError)) throw err;
     const node = await r.h.refresh();
     if (!node.unschedulable) return recordon(r);
-    if (++r.recordons > MAX_REDRAINS)
-      return keep(r, undefined, 'the node kept changing just before the trigger');
-    r.log('info', 'the node changed just before the trigger: draining again before it');
-    return { next: 'drain' };
+    return goBack(r, 'drain', {
+      level: 'info',
+      log: 'the node changed just before the trigger: draining again before it',
+      kept: 'the node kept changing just before the trigger',
+    });
   }
   // Uncordoned by someone since our cordon, as the watch shows it, up to this instant: pods may be on their way.
   // Cordon and drain again (the record stays triggered) rather than reboot with them on it.
-  if (r.uncordonSeen || !r.h.node.unschedulable) {
-    if (++r.recordons > MAX_REDRAINS)
-      return keep(r, undefined, 'uncordoned by someone else just before the reboot, again and again');
-    r.log('warn', 'uncordoned by someone else just before the reboot: cordoning and draining again first');
-    r.uncordonSeen = false;
-    return { next: 'cordon' };
-  }
+  if (r.uncordonSeen || !r.h.node.unschedulable)
+    return goBack(r, 'cordon', {
+      log: 'uncordoned by someone else just before the reboot: cordoning and draining again first',
+      kept: 'uncordoned by someone else just before the reboot, again and again',
+    });
   r.step('reboot', `rebooting (boot ID ${r.h.record.bootID})`);
   try {
     const guard = { bootID: r.h.record.bootID, notAfter: triggerDeadline(r.now(), opts.lockTtlMs) };
     await deps.rebooter.reboot(r.name, guard, r.signal);
   } catch (err) {
     if (r.signal.aborted) return stopped(r);
-    if (err instanceof RebootCancelledError) {
-      // Nothing rebooted, and the node may hold pods again: cordon and drain again (the record stays triggered).
-      await deps.rebooter.cleanup(r.name).catch(() => undefined);
-      if (++r.recordons > MAX_REDRAINS)
-        return keep(r, undefined, `the reboot trigger withdrew again and again: ${err.message}`);
-      r.log('warn', `the reboot trigger withdrew (${err.message}): cordoning and draining again first`);
-      r.uncordonSeen = false;
-      return { next: 'cordon' };
-    }
     await deps.rebooter.cleanup(r.name).catch(() => undefined);
+    // Nothing rebooted, and the node may hold pods again: cordon and drain again (the record stays triggered).
+    if (err instanceof RebootCancelledError)
+      return goBack(r, 'cordon', {
+        log: `the reboot trigger withdrew (${err.message}): cordoning and draining again first`,
+        kept: `the reboot trigger withdrew again and again: ${err.message}`,
+      });
     return keep(
       r,
       { type: 'reboot-timeout', message: errorMessage(err) },

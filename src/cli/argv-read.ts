@@ -64,10 +64,14 @@ export function string(argv: ArgvLike, name: string, fallback: string): string {
 }
 
 /** A repeatable flag's values: `--x a --x b`, an array, or one value; empty strings dropped. */
-export function strings(argv: ArgvLike, name: string): string[] {
+/** Every value given for a repeatable option, as strings, empty ones included. */
+function values(argv: ArgvLike, name: string): string[] {
   const v = argv[name];
-  const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-  return list.map(String).filter((s) => s.trim() !== '');
+  return (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).map(String);
+}
+
+export function strings(argv: ArgvLike, name: string): string[] {
+  return values(argv, name).filter((s) => s.trim() !== '');
 }
 
 /**
@@ -75,10 +79,9 @@ export function strings(argv: ArgvLike, name: string): string[] {
  * an empty --window would mean "any time" or kured's empty --reboot-days "no day": refused, never dropped.
  */
 export function nonEmptyStrings(argv: ArgvLike, name: string, hint: string): string[] {
-  const v = argv[name];
-  const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-  if (list.some((s) => String(s).trim() === '')) throw new InputError(`--${name}: the value is empty`, hint);
-  return list.map(String);
+  const list = values(argv, name);
+  if (list.some((s) => s.trim() === '')) throw new InputError(`--${name}: the value is empty`, hint);
+  return list;
 }
 
 function q(s: string): string {

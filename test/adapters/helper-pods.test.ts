@@ -17,13 +17,19 @@ import { localProcess } from '../../src/adapters/process.js';
 import type { ProcReader } from '../../src/adapters/process.js';
 import type { ProcessIdentity } from '../../src/ports/process.js';
 import type { V1Pod } from '@kubernetes/client-node';
-import { startClusterFixture } from './sim-cluster-fixture.js';
+import {
+  guardFor,
+  HELPER_MANAGED,
+  HELPER_NS,
+  helperPodCount,
+  startClusterFixture,
+} from './sim-cluster-fixture.js';
 import type { ClusterFixture } from './sim-cluster-fixture.js';
 import { podObj, until } from './sim-fixture.js';
 
 let fx: ClusterFixture;
-const NS = 'reboot-daemon';
-const managed = 'app.kubernetes.io/managed-by=reboot-daemon';
+const NS = HELPER_NS;
+const managed = HELPER_MANAGED;
 
 before(async () => {
   // control-plane-1, worker-1 (needs a reboot, with packages), worker-2 (does not), worker-3 (needs one).
@@ -36,19 +42,14 @@ before(async () => {
 });
 after(() => fx.stop());
 
-/** The guard a run gives: the boot ID, and a deadline a minute from now on the cluster's clock. */
-const guard = (bootID: string, ms = 60_000): { bootID: string; notAfter: number } => ({
-  bootID,
-  notAfter: fx.cluster.clock.now() + ms,
-});
+const guard = (bootID: string): { bootID: string; notAfter: number } => guardFor(fx, bootID);
 
 /** Cordons the node, as a run has before its trigger (a reboot pod withdraws from a schedulable node). */
 async function cordoned(cluster: KubernetesCluster, name: string): Promise<void> {
   await cluster.patchNode(name, { unschedulable: true });
 }
 
-const ourPods = (): number =>
-  fx.sim.store.list('pods', { namespace: NS, labelSelector: managed }).items.length;
+const ourPods = (): number => helperPodCount(fx);
 
 test('file sentinel present: required, with the package list as reason; the pod is deleted', async () => {
   const checker = new HelperPodSentinelChecker(fx.clients, {

@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { HelperPodRebooter } from '../../src/adapters/k8s/helper-pod-reboot.js';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
 import { RebootCancelledError } from '../../src/core/errors.js';
-import { startClusterFixture } from './sim-cluster-fixture.js';
+import { guardFor, helperPodCount, startClusterFixture } from './sim-cluster-fixture.js';
 import type { ClusterFixture } from './sim-cluster-fixture.js';
 import { until } from './sim-fixture.js';
 
 let fx: ClusterFixture;
-const NS = 'reboot-daemon';
-const managed = 'app.kubernetes.io/managed-by=reboot-daemon';
 
 before(async () => {
   fx = await startClusterFixture(4, (s) => ({
@@ -23,9 +21,11 @@ before(async () => {
 });
 after(() => fx.stop());
 
-const ourPods = (node: string): number =>
-  fx.sim.store.list('pods', { namespace: NS, labelSelector: `${managed},reboot-daemon.io/node=${node}` })
-    .items.length;
+const ourPods = (node: string): number => helperPodCount(fx, node);
+
+/** Triggers a reboot of the node with a deadline `ms` from now. */
+const reboot = (rebooter: HelperPodRebooter, node: string, bootID: string, ms: number): Promise<void> =>
+  rebooter.reboot(node, guardFor(fx, bootID, ms), AbortSignal.timeout(20_000));
 
 async function cancelled(p: Promise<void>): Promise<RebootCancelledError> {
   const err = await p.then(
@@ -42,13 +42,7 @@ test('a reboot pod that starts past its deadline does nothing and says so (exit 
   const before = await cluster.getNode('worker-1');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1' });
   // The deadline is 20 simulated seconds away; the container starts after 40.
-  const err = await cancelled(
-    rebooter.reboot(
-      'worker-1',
-      { bootID: before.bootID, notAfter: fx.cluster.clock.now() + 20_000 },
-      AbortSignal.timeout(20_000),
-    ),
-  );
+  const err = await cancelled(reboot(rebooter, 'worker-1', before.bootID, 20_000));
   assert.equal(err.reason, 'too-late');
   assert.match(err.message, /too late: the clock reads '\d+', past the deadline \d+/);
   await new Promise((r) => setTimeout(r, 300));
@@ -62,13 +56,7 @@ test('a node uncordoned before the reboot container starts: the pod is withdrawn
   await cluster.patchNode('worker-2', { unschedulable: true });
   const before = await cluster.getNode('worker-2');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1' });
-  const going = cancelled(
-    rebooter.reboot(
-      'worker-2',
-      { bootID: before.bootID, notAfter: fx.cluster.clock.now() + 120_000 },
-      AbortSignal.timeout(20_000),
-    ),
-  );
+  const going = cancelled(reboot(rebooter, 'worker-2', before.bootID, 120_000));
   await until(() => ourPods('worker-2') === 1, 5_000, 'the reboot pod');
   await cluster.patchNode('worker-2', { unschedulable: false }); // an admin's uncordon
   const err = await going;
@@ -85,13 +73,7 @@ test('a node schedulable when the trigger comes is not rebooted at all', async (
   const before = await cluster.getNode('worker-3');
   assert.equal(before.unschedulable, false);
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1' });
-  const err = await cancelled(
-    rebooter.reboot(
-      'worker-3',
-      { bootID: before.bootID, notAfter: fx.cluster.clock.now() + 120_000 },
-      AbortSignal.timeout(20_000),
-    ),
-  );
+  const err = await cancelled(reboot(rebooter, 'worker-3', before.bootID, 120_000));
   assert.equal(err.reason, 'schedulable');
   assert.equal(ourPods('worker-3'), 0);
 });
@@ -101,11 +83,7 @@ test('a node that stays cordoned reboots, however slow the pod start, within the
   await cluster.patchNode('worker-3', { unschedulable: true });
   const before = await cluster.getNode('worker-3');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1', startGraceMs: 60_000 });
-  await rebooter.reboot(
-    'worker-3',
-    { bootID: before.bootID, notAfter: fx.cluster.clock.now() + 120_000 },
-    AbortSignal.timeout(20_000),
-  );
+  await reboot(rebooter, 'worker-3', before.bootID, 120_000);
   await until(
     () => fx.cluster.host('worker-3').programLog.some((p) => p.includes('systemctl reboot')),
     10_000,

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelperPodRebooter } from '../../src/adapters/k8s/helper-pod-reboot.js';
 import { KubernetesCluster } from '../../src/adapters/k8s/cluster.js';
-import { startClusterFixture } from './sim-cluster-fixture.js';
+import { guardFor, startClusterFixture } from './sim-cluster-fixture.js';
 import type { ClusterFixture } from './sim-cluster-fixture.js';
 
 let fx: ClusterFixture;
@@ -31,11 +31,7 @@ test('the kubelet refuses the reboot pod as the node shuts down: accepted, the n
       refused.push(String(obj.status.message));
   });
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1' });
-  await rebooter.reboot(
-    'worker-1',
-    { bootID: before.bootID, notAfter: fx.cluster.clock.now() + 120_000 },
-    AbortSignal.timeout(10_000),
-  );
+  await rebooter.reboot('worker-1', guardFor(fx, before.bootID, 120_000), AbortSignal.timeout(10_000));
   off();
   assert.deepEqual(refused, ['Pod was rejected as the node is shutting down.']);
   assert.equal(triggers(), 1, 'the refused pod triggered nothing');

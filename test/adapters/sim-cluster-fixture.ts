@@ -22,3 +22,23 @@ export async function startClusterFixture(
   const fx = await startFixture({ cluster });
   return { ...fx, cluster };
 }
+
+/** The namespace helper pods go to by default, and the label every one of them carries. */
+export const HELPER_NS = 'reboot-daemon';
+export const HELPER_MANAGED = 'app.kubernetes.io/managed-by=reboot-daemon';
+
+/** How many helper pods exist now (on one node, when given). */
+export function helperPodCount(fx: ClusterFixture, node?: string): number {
+  const labelSelector =
+    node === undefined ? HELPER_MANAGED : `${HELPER_MANAGED},reboot-daemon.io/node=${node}`;
+  return fx.sim.store.list('pods', { namespace: HELPER_NS, labelSelector }).items.length;
+}
+
+/** The guard a run gives a trigger: the boot ID, and a deadline `ms` from now on the cluster's clock. */
+export function guardFor(
+  fx: ClusterFixture,
+  bootID: string,
+  ms = 60_000,
+): { bootID: string; notAfter: number } {
+  return { bootID, notAfter: fx.cluster.clock.now() + ms };
+}

@@ -38,9 +38,8 @@ export interface RebootOptions extends HelperPodsOptions {
 /** The pod status reason of a kubelet's admission refusal while the node shuts down (pkg/kubelet/nodeshutdown). */
 const KUBELET_SHUTTING_DOWN = 'NodeShutdown';
 
-type Decision =
-  | { readonly ok: true; readonly why: string }
-  | { readonly ok: false; readonly error: unknown; readonly cancelled?: RebootCancelledError };
+/** A withdrawal (nothing rebooted) is a failed decision whose error is a RebootCancelledError. */
+type Decision = { readonly ok: true; readonly why: string } | { readonly ok: false; readonly error: unknown };
 
 /** What a reboot pod's state means: accepted, failed, or not yet known. */
 function judge(s: PodState, started: boolean): Decision | undefined {
@@ -50,7 +49,7 @@ function judge(s: PodState, started: boolean): Decision | undefined {
       if (s.exitCode === 0 || s.exitCode >= 128) return { ok: true, why: s.message || `exit ${s.exitCode}` };
       if (s.exitCode === REBOOT_TOO_LATE_EXIT) {
         const why = s.message || 'too late: past the deadline; not rebooting';
-        return { ok: false, error: new Error(why), cancelled: new RebootCancelledError('too-late', why) };
+        return { ok: false, error: new RebootCancelledError('too-late', why) };
       }
       return {
         ok: false,
@@ -136,11 +135,7 @@ export class HelperPodRebooter implements Rebooter {
         else if (started && n.ready !== ReadyState.True) resolve({ ok: true, why: `node ${n.ready}` });
         else if (!started && !n.unschedulable) {
           const why = 'the node was uncordoned before the reboot pod started; not rebooting';
-          resolve({
-            ok: false,
-            error: new Error(why),
-            cancelled: new RebootCancelledError('schedulable', why),
-          });
+          resolve({ ok: false, error: new RebootCancelledError('schedulable', why) });
         }
       };
       // The pod watch decides on its own when the node watch fails.
@@ -152,7 +147,7 @@ export class HelperPodRebooter implements Rebooter {
     if (await deletePodQuietly(this.clients, this.settings.namespace, name))
       this.created.get(node)?.delete(name);
     if (signal?.aborted) throw signal.reason;
-    if (decision.cancelled) throw decision.cancelled;
+    if (decision.error instanceof RebootCancelledError) throw decision.error;
     const cause = timeout.aborted
       ? `not confirmed within ${Math.round(timeoutMs / 1000)}s (pod ${describeState(last)})`
       : formatError(decision.error);
