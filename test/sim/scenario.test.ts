@@ -103,6 +103,11 @@ describe('scenario files', () => {
       'nodes: [{name: a}]\nworkloads: {deployments: [{name: w, replicas: three}]}',
       /^workloads\.deployments\[0\]\.replicas: expected a non-negative integer$/,
     ],
+    [
+      'an operating system the simulator has no node for',
+      'nodes: [{name: a, os: macos}]',
+      /^nodes\[0\]\.os: must be linux or windows, not "macos"$/,
+    ],
     ['broken YAML', 'nodes: [', /^not valid YAML/],
   ];
   for (const [what, text, re] of bad) {
