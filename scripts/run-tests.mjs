@@ -40,7 +40,9 @@ function run(list) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list],
+      // The reporter is named: Node 20 defaults to TAP, later versions to `spec`, whose closing lines (`ℹ pass N`)
+      // this script could not count.
+      ['--import', 'tsx', '--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...list],
       { stdio: ['inherit', 'pipe', 'inherit'] },
     );
     let rest = '';
