@@ -1,6 +1,6 @@
 // Field selectors as Kubernetes parses them: `f=v`, `f==v`, `f!=v`, comma = AND, backslash escapes.
-// Only the fields a real server supports for each resource are accepted; others give a 400 BadRequest
-// ("field label not supported: x").
+// Only the fields a real server supports for each resource are accepted; others give its 400 BadRequest
+// ("field label not supported: x", or for kinds without their own fields the generic message).
 // May import: ./status.js, ./types.js.
 
 import { badRequest } from './status.js';
@@ -27,53 +27,84 @@ const bool = (v: unknown): string => (v === true ? 'true' : 'false');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const field = (o: KObject, k: string): any => (o as Record<string, any>)[k];
 
-const COMMON: Record<string, Getter> = {
-  'metadata.name': (o) => str(o.metadata?.name),
+const NAME: Record<string, Getter> = { 'metadata.name': (o) => str(o.metadata?.name) };
+const NAME_AND_NAMESPACE: Record<string, Getter> = {
+  ...NAME,
   'metadata.namespace': (o) => str(o.metadata?.namespace),
 };
 
-const BY_RESOURCE: Record<string, Record<string, Getter>> = {
+/**
+ * What a real server accepts per resource, and how it refuses the rest. The list is the field label
+ * conversion function registered for the kind (pkg/apis/core/v1/conversion.go for pods, nodes,
+ * namespaces and events); a kind with none (apps/v1, policy/v1, coordination.k8s.io/v1 here) gets
+ * runtime.DefaultMetaV1FieldSelectorConversion: metadata.name and metadata.namespace only, with its own
+ * message. Values come from the registry's selectable fields (e.g. pod strategy ToSelectableFields);
+ * a label accepted but not selectable (pods' status.podIPs) is the empty string there.
+ */
+interface FieldRules {
+  readonly getters: Readonly<Record<string, Getter>>;
+  /** Old names the conversion rewrites (pods' spec.host is spec.nodeName). */
+  readonly aliases?: Readonly<Record<string, string>>;
+  readonly refuse: (label: string) => string;
+}
+
+const notSupported = (label: string): string => `field label not supported: ${label}`;
+
+const DEFAULT_RULES: FieldRules = {
+  getters: NAME_AND_NAMESPACE,
+  refuse: (label) => `"${label}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+};
+
+const BY_RESOURCE: Readonly<Record<string, FieldRules>> = {
   pods: {
-    'spec.nodeName': (o) => str(o.spec?.nodeName),
-    'spec.restartPolicy': (o) => str(o.spec?.restartPolicy),
-    'spec.schedulerName': (o) => str(o.spec?.schedulerName),
-    'spec.serviceAccountName': (o) => str(o.spec?.serviceAccountName),
-    'spec.hostNetwork': (o) => bool(o.spec?.hostNetwork),
-    'status.phase': (o) => str(o.status?.phase),
-    'status.podIP': (o) => str(o.status?.podIP),
-    'status.nominatedNodeName': (o) => str(o.status?.nominatedNodeName),
+    getters: {
+      ...NAME_AND_NAMESPACE,
+      'spec.nodeName': (o) => str(o.spec?.nodeName),
+      'spec.restartPolicy': (o) => str(o.spec?.restartPolicy),
+      'spec.schedulerName': (o) => str(o.spec?.schedulerName),
+      'spec.serviceAccountName': (o) => str(o.spec?.serviceAccountName),
+      'spec.hostNetwork': (o) => bool(o.spec?.hostNetwork),
+      'status.phase': (o) => str(o.status?.phase),
+      'status.podIP': (o) => str(o.status?.podIPs?.[0]?.ip ?? o.status?.podIP),
+      'status.podIPs': () => '',
+      'status.nominatedNodeName': (o) => str(o.status?.nominatedNodeName),
+    },
+    aliases: { 'spec.host': 'spec.nodeName' },
+    refuse: notSupported,
   },
   nodes: {
-    'spec.unschedulable': (o) => bool(o.spec?.unschedulable),
+    getters: { ...NAME, 'spec.unschedulable': (o) => bool(o.spec?.unschedulable) },
+    refuse: notSupported,
   },
   namespaces: {
-    'status.phase': (o) => str(o.status?.phase),
-  },
-  replicasets: {
-    'status.replicas': (o) => str(o.status?.replicas ?? 0),
+    getters: { ...NAME, 'status.phase': (o) => str(o.status?.phase) },
+    refuse: notSupported,
   },
   events: {
-    'involvedObject.kind': (o) => str(field(o, 'involvedObject')?.kind),
-    'involvedObject.namespace': (o) => str(field(o, 'involvedObject')?.namespace),
-    'involvedObject.name': (o) => str(field(o, 'involvedObject')?.name),
-    'involvedObject.uid': (o) => str(field(o, 'involvedObject')?.uid),
-    'involvedObject.apiVersion': (o) => str(field(o, 'involvedObject')?.apiVersion),
-    'involvedObject.resourceVersion': (o) => str(field(o, 'involvedObject')?.resourceVersion),
-    'involvedObject.fieldPath': (o) => str(field(o, 'involvedObject')?.fieldPath),
-    reason: (o) => str(field(o, 'reason')),
-    reportingComponent: (o) => str(field(o, 'reportingComponent')),
-    source: (o) => str(field(o, 'source')?.component),
-    type: (o) => str(field(o, 'type')),
+    getters: {
+      ...NAME_AND_NAMESPACE,
+      'involvedObject.kind': (o) => str(field(o, 'involvedObject')?.kind),
+      'involvedObject.namespace': (o) => str(field(o, 'involvedObject')?.namespace),
+      'involvedObject.name': (o) => str(field(o, 'involvedObject')?.name),
+      'involvedObject.uid': (o) => str(field(o, 'involvedObject')?.uid),
+      'involvedObject.apiVersion': (o) => str(field(o, 'involvedObject')?.apiVersion),
+      'involvedObject.resourceVersion': (o) => str(field(o, 'involvedObject')?.resourceVersion),
+      'involvedObject.fieldPath': (o) => str(field(o, 'involvedObject')?.fieldPath),
+      reason: (o) => str(field(o, 'reason')),
+      reportingComponent: (o) => str(field(o, 'reportingComponent')),
+      source: (o) => str(field(o, 'source')?.component),
+      type: (o) => str(field(o, 'type')),
+    },
+    refuse: notSupported,
   },
 };
 
+const rulesFor = (resource: string): FieldRules => BY_RESOURCE[resource] ?? DEFAULT_RULES;
+
 /** The field names a resource supports in field selectors. */
 export function supportedFields(resource: string): string[] {
-  return [...Object.keys(COMMON), ...Object.keys(BY_RESOURCE[resource] ?? {})];
-}
-
-function getterFor(resource: string, f: string): Getter | undefined {
-  return COMMON[f] ?? BY_RESOURCE[resource]?.[f];
+  const r = rulesFor(resource);
+  return [...Object.keys(r.getters), ...Object.keys(r.aliases ?? {})];
 }
 
 /** Splits on commas that are not escaped by a backslash. */
@@ -144,10 +175,12 @@ export function parseFieldSelector(selector: string | undefined, resource: strin
       if (found === undefined) {
         throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
       }
-      const f = term.slice(0, found.at).trim();
+      const label = term.slice(0, found.at).trim();
       const value = unescape(term.slice(found.at + found.op.length), selector);
-      const g = getterFor(resource, f);
-      if (g === undefined) throw badRequest(`field label not supported: ${f}`);
+      const rules = rulesFor(resource);
+      const f = rules.aliases?.[label] ?? label;
+      const g = rules.getters[f];
+      if (g === undefined) throw badRequest(rules.refuse(label));
       reqs.push(Object.freeze({ field: f, op: found.op === '!=' ? '!=' : '=', value }));
       getters.push(g);
     }

@@ -160,15 +160,13 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
       }
       if (route.name !== undefined) throw methodNotAllowed();
       const obj = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
-      if (isDryRun(q)) return send(ctx, rr, 201, obj);
-      send(ctx, rr, 201, store.create(resource, obj));
+      send(ctx, rr, 201, store.create(resource, obj, { dryRun: isDryRun(q) }));
       return;
     }
     case Verb.Update: {
       requireObjectPath(route);
       const obj = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
-      if (isDryRun(q)) return send(ctx, rr, 200, obj);
-      send(ctx, rr, 200, store.update(resource, obj, statusSubresource(route)));
+      send(ctx, rr, 200, store.update(resource, obj, { ...statusSubresource(route), dryRun: isDryRun(q) }));
       return;
     }
     case Verb.Patch: {
@@ -177,15 +175,10 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
       if (!PATCH_TYPES.has(mediaType)) throw new StatusError(unsupportedMediaType(mediaType));
       const body = parseJson(await readBody(rr.req));
       if (body === undefined) throw badRequest('the body of the request must not be empty');
-      if (isDryRun(q)) return send(ctx, rr, 200, store.get(resource, ns, route.name!));
-      const patched = store.patch(
-        resource,
-        ns,
-        route.name!,
-        mediaType as PatchType,
-        body,
-        statusSubresource(route),
-      );
+      const patched = store.patch(resource, ns, route.name!, mediaType as PatchType, body, {
+        ...statusSubresource(route),
+        dryRun: isDryRun(q),
+      });
       send(ctx, rr, 200, patched);
       return;
     }

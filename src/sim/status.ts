@@ -175,7 +175,10 @@ export function badRequest(message: string): StatusError {
 
 /** 422: `Pod "x" is invalid: metadata.name: Required value: ...`. `kind` is the Kind, e.g. 'Pod'. */
 export function invalid(kind: string, name: string, causes: StatusCause[], group = ''): StatusError {
-  const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message ?? ''}` : (c.message ?? '')));
+  // field.ErrorList.ToAggregate: repeated messages are shown once (the causes keep them all).
+  const parts = [
+    ...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message ?? ''}` : (c.message ?? '')))),
+  ];
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   const qualifiedKind = group === '' ? kind : `${kind}.${group}`;
   return err(422, StatusReason.Invalid, `${qualifiedKind} "${name}" is invalid: ${summary}`, {

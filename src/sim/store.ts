@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { applyPatch } from './patch.js';
 import { apiVersionOf, hasStatusSubresource, RESOURCES, tracksGeneration } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { alreadyExists, badRequest, conflict, invalid, notFound } from './status.js';
+import { alreadyExists, badRequest, conflict, notFound } from './status.js';
+import { checkBodyDecodes, checkPatchedDecodes } from './decode-check.js';
+import { checkCreate, checkResourceVersionGiven, checkUpdate } from './validate.js';
 import { checkPreconditions, planDelete } from './store-delete.js';
 import { ChangeLog } from './store-log.js';
 import { listTable } from './store-list.js';
@@ -22,6 +24,8 @@ import {
   type PatchType,
   type SimClock,
   type Store,
+  type UpdateOptions,
+  type WriteOptions,
   type WatchEvent,
   type WatchOptions,
 } from './types.js';
@@ -44,7 +48,6 @@ export function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const GEN_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 function randomSuffix(): string {
@@ -104,47 +107,21 @@ export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
     obj.kind = t.type.kind;
   };
 
-  const create = (resource: string, input: KObject): KObject => {
+  const create = (resource: string, input: KObject, o: WriteOptions = {}): KObject => {
     const t = tableOf(resource);
     const obj = deepCopy(input);
     checkShape(t, obj);
+    checkBodyDecodes(t.type, obj);
     const m = obj.metadata;
     if (t.type.namespaced) m.namespace = m.namespace || 'default';
     else if (m.namespace)
       throw badRequest(`${t.type.resource} are not namespaced, but namespace "${m.namespace}" was given`);
     else delete m.namespace;
-    if (!m.name) {
-      if (!m.generateName) {
-        throw invalid(
-          t.type.kind,
-          '',
-          [
-            {
-              field: 'metadata.name',
-              reason: 'FieldValueRequired',
-              message: 'Required value: name or generateName is required',
-            },
-          ],
-          t.type.group,
-        );
-      }
+    if (!m.name && m.generateName) {
       do m.name = `${m.generateName}${randomSuffix()}`;
       while (t.get(storageKey(t.type, m.namespace, m.name)) !== undefined);
     }
-    if (m.name.length > 253 || !DNS_SUBDOMAIN.test(m.name)) {
-      throw invalid(
-        t.type.kind,
-        m.name,
-        [
-          {
-            field: 'metadata.name',
-            message: `Invalid value: "${m.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-          },
-        ],
-        t.type.group,
-      );
-    }
-    if (t.get(storageKey(t.type, m.namespace, m.name)) !== undefined) throw alreadyExists(t.type, m.name);
+    if (m.name === undefined) m.name = '';
     m.uid = randomUUID();
     m.creationTimestamp = rfc3339(clock.now());
     delete m.deletionTimestamp;
@@ -154,16 +131,21 @@ export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
     // Defaults a real server fills in.
     if (resource === 'pods') obj.status = { phase: 'Pending', ...(obj.status ?? {}) };
     if (resource === 'namespaces') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
+    checkCreate(t.type, obj);
+    if (t.get(storageKey(t.type, m.namespace, m.name)) !== undefined) throw alreadyExists(t.type, m.name);
+    if (o.dryRun) return deepCopy(obj);
     return write(t, WatchEventType.Added, obj, undefined);
   };
 
   /** Update from an object the store already owns (a fresh copy). */
-  const updateOwned = (t: Table, obj: KObject, subresource: 'status' | undefined): KObject => {
+  const updateOwned = (t: Table, obj: KObject, o: UpdateOptions): KObject => {
     checkShape(t, obj);
+    const subresource = o.subresource;
     const ns = nsOf(t, obj.metadata.namespace);
     const cur = existing(t, ns, obj.metadata.name);
     const cm = cur.metadata;
     const wantRv = obj.metadata.resourceVersion;
+    checkResourceVersionGiven(t.type, cm.name, wantRv);
     if (wantRv !== undefined && wantRv !== '' && wantRv !== cm.resourceVersion)
       throw conflict(t.type, cm.name);
     if (obj.metadata.uid && obj.metadata.uid !== cm.uid) {
@@ -197,6 +179,8 @@ export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
       }
     }
     next.metadata.resourceVersion = cm.resourceVersion;
+    checkUpdate(t.type, next, cur);
+    if (o.dryRun) return deepCopy(next);
     if (sameJson(next, cur)) return deepCopy(cur);
     const finalizersDone = (next.metadata.finalizers ?? []).length === 0 && (cm.finalizers ?? []).length > 0;
     if (cm.deletionTimestamp !== undefined && finalizersDone) {
@@ -242,11 +226,17 @@ export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
       return listTable(t, o, rv, log.compactedRv(resource));
     },
     create,
-    update: (resource, obj, o) => updateOwned(tableOf(resource), deepCopy(obj), o?.subresource),
-    patch: (resource, namespace, name, patchType: PatchType, body, o) => {
+    update: (resource, obj, o = {}) => {
+      const t = tableOf(resource);
+      const copy = deepCopy(obj);
+      checkBodyDecodes(t.type, copy);
+      return updateOwned(t, copy, o);
+    },
+    patch: (resource, namespace, name, patchType: PatchType, body, o = {}) => {
       const t = tableOf(resource);
       const patched = applyPatch(existing(t, namespace, name), patchType, body);
-      return updateOwned(t, patched, o?.subresource);
+      checkPatchedDecodes(t.type, patched, patchType, body);
+      return updateOwned(t, patched, o);
     },
     delete: del,
     remove: (resource, namespace, name) => {

@@ -93,6 +93,15 @@ export const PatchType = {
 } as const;
 export type PatchType = (typeof PatchType)[keyof typeof PatchType];
 
+/** dryRun: check everything a write would (decode, validation, conflicts), store nothing. */
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  subresource?: 'status';
+}
+
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -111,16 +120,20 @@ export interface Store {
   get(resource: string, namespace: string | undefined, name: string): KObject;
   tryGet(resource: string, namespace: string | undefined, name: string): KObject | undefined;
   list(resource: string, opts?: ListOptions): ListResult;
-  create(resource: string, obj: KObject): KObject;
-  /** Replaces the object. A metadata.resourceVersion that is set and stale gives 409 Conflict. */
-  update(resource: string, obj: KObject, opts?: { subresource?: 'status' }): KObject;
+  /** Creates; an object kube-apiserver would refuse gives its 400 or 422 (see ./validate.ts). */
+  create(resource: string, obj: KObject, opts?: WriteOptions): KObject;
+  /**
+   * Replaces the object. A metadata.resourceVersion that is set and stale gives 409 Conflict; one that
+   * is missing gives 422 for kinds that only allow conditional updates (leases).
+   */
+  update(resource: string, obj: KObject, opts?: UpdateOptions): KObject;
   patch(
     resource: string,
     namespace: string | undefined,
     name: string,
     patchType: PatchType,
     body: unknown,
-    opts?: { subresource?: 'status' },
+    opts?: UpdateOptions,
   ): KObject;
   /**
    * Deletes. Pods with a grace period > 0 that are not yet terminating get deletionTimestamp and stay

@@ -31,6 +31,9 @@ function nodeObj(name: string, labels: Record<string, string> = {}): KObject {
   };
 }
 
+/** A pod spec's one container: a real server refuses a pod without one. */
+const CONTAINERS = { containers: [{ name: 'c', image: 'i' }] };
+
 function podObj(
   name: string,
   ns = 'default',
@@ -41,7 +44,7 @@ function podObj(
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels },
-    spec: { ...(nodeName === undefined ? {} : { nodeName }), containers: [{ name: 'c', image: 'i' }] },
+    spec: { ...(nodeName === undefined ? {} : { nodeName }), ...CONTAINERS },
   };
 }
 
@@ -97,7 +100,7 @@ describe('store writes', () => {
 
   it('names objects from generateName', () => {
     const { store } = setup();
-    const p = store.create('pods', { metadata: { generateName: 'web-' }, spec: {} } as KObject);
+    const p = store.create('pods', { metadata: { generateName: 'web-' }, spec: CONTAINERS } as KObject);
     assert.match(p.metadata.name, /^web-[a-z0-9]{5}$/);
   });
 
@@ -277,7 +280,7 @@ describe('store deletion', () => {
     const { store } = setup();
     store.create('pods', {
       ...podObj('p', 'default', 'n1'),
-      spec: { nodeName: 'n1', terminationGracePeriodSeconds: 45 },
+      spec: { ...CONTAINERS, nodeName: 'n1', terminationGracePeriodSeconds: 45 },
     });
     const d = store.delete('pods', 'default', 'p');
     assert.equal(d.metadata.deletionTimestamp, '2025-01-06T03:00:45Z');
