@@ -1,7 +1,7 @@
 // Resource requests of the simulated API server: get, list, watch, create, update, patch, delete and the
 // pods/eviction and pods/log subresources, translated into Store calls.
 // May import: ./types.js, ./status.js, ./routes.js, ./tables.js, ./http.js, ./watch-stream.js, ./resources.js,
-// ./request-parts.js.
+// ./request-parts.js, ./patch.js, ./scale.js, ./openapi/field-validation.js.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject, ListResult, SimClock, Store } from './types.js';
 import { PatchType } from './types.js';
@@ -27,6 +27,8 @@ import {
   statusSubresource,
 } from './request-parts.js';
 import { apiVersionOf, subresourceFor } from './resources.js';
+import { patchedScale, scaleOf, writeScale } from './scale.js';
+import { checkFields, fieldValidationOf } from './openapi/field-validation.js';
 
 /** Behaviour the HTTP front delegates to the cluster: evictions (PDB checks) and pod logs. */
 export interface SimHooks {
@@ -93,6 +95,42 @@ function sendList(ctx: HandlerContext, rr: ResourceRequest, list: ListResult): v
   sendJson(rr.res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: meta, items });
 }
 
+/** The object as the fieldValidation directive leaves it; Warn's warnings go on the answer's headers. */
+function validated(rr: ResourceRequest, obj: KObject, verb: 'create' | 'update' | 'patch'): KObject {
+  const checked = checkFields(rr.route.type, obj, fieldValidationOf(rr.query), verb);
+  if (checked.warnings.length > 0) rr.res.setHeader('Warning', [...checked.warnings]);
+  return checked.object;
+}
+
+/** GET, PUT and PATCH of a workload's scale subresource. */
+async function handleScale(ctx: HandlerContext, rr: ResourceRequest): Promise<void> {
+  const { route, query: q } = rr;
+  const ns = route.namespace;
+  const name = route.name!;
+  const sub = subresourceFor(route.type.resource, 'scale')!;
+  if (rr.verb === Verb.Get)
+    return sendJson(rr.res, 200, scaleOf(ctx.store.get(route.type.resource, ns, name)));
+  let scale: KObject;
+  if (rr.verb === Verb.Update) {
+    const body = parseJsonObject(await readBody(rr.req));
+    if (body['kind'] !== undefined && body['kind'] !== 'Scale') {
+      throw badRequest(`${String(body['kind'])} in version "v1" cannot be handled as a Scale`);
+    }
+    scale = body as unknown as KObject;
+  } else if (rr.verb === Verb.Patch) {
+    const mediaType = mediaTypeOf(rr.req.headers['content-type']);
+    if (!PATCH_TYPES.has(mediaType)) throw new StatusError(unsupportedMediaType(mediaType));
+    const body = parseJson(await readBody(rr.req));
+    if (body === undefined) throw badRequest('the body of the request must not be empty');
+    scale = patchedScale(ctx.store, route.type, ns, name, mediaType, body);
+  } else {
+    throw methodNotAllowed();
+  }
+  const checked = checkFields(sub, scale, fieldValidationOf(q), rr.verb === Verb.Patch ? 'patch' : 'update');
+  if (checked.warnings.length > 0) rr.res.setHeader('Warning', [...checked.warnings]);
+  sendJson(rr.res, 200, writeScale(ctx.store, route.type, ns, name, checked.object, isDryRun(q)));
+}
+
 /** Serves one resource request; throws StatusError for the caller to send. */
 export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): Promise<void> {
   const { route, query: q } = rr;
@@ -102,6 +140,7 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
   if (route.subresource !== undefined && !subresourceFor(resource, route.subresource)) {
     throw notFound(route.type, route.name);
   }
+  if (route.subresource === 'scale') return handleScale(ctx, rr);
   switch (rr.verb) {
     case Verb.Get: {
       if (route.subresource === 'log') {
@@ -159,13 +198,15 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
         return;
       }
       if (route.name !== undefined) throw methodNotAllowed();
-      const obj = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      const body = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      const obj = validated(rr, body, 'create');
       send(ctx, rr, 201, store.create(resource, obj, { dryRun: isDryRun(q) }));
       return;
     }
     case Verb.Update: {
       requireObjectPath(route);
-      const obj = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      const body = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      const obj = validated(rr, body, 'update');
       send(ctx, rr, 200, store.update(resource, obj, { ...statusSubresource(route), dryRun: isDryRun(q) }));
       return;
     }
@@ -175,9 +216,11 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
       if (!PATCH_TYPES.has(mediaType)) throw new StatusError(unsupportedMediaType(mediaType));
       const body = parseJson(await readBody(rr.req));
       if (body === undefined) throw badRequest('the body of the request must not be empty');
+      // The request's field validation runs on the patched object, before it is stored.
       const patched = store.patch(resource, ns, route.name!, mediaType as PatchType, body, {
         ...statusSubresource(route),
         dryRun: isDryRun(q),
+        fields: (obj) => validated(rr, obj, 'patch'),
       });
       send(ctx, rr, 200, patched);
       return;

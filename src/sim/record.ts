@@ -42,6 +42,13 @@ export type RecordEntry =
       readonly message: string;
     }
   | {
+      /** After a boot the kubelet started a DaemonSet or static pod's containers again (restartCount + 1). */
+      readonly kind: 'podRestarted';
+      readonly at: number;
+      readonly node: string;
+      readonly pod: string;
+    }
+  | {
       /** The kubelet ran a run-once pod's container again after a boot (rerunPodsAfterBoot). */
       readonly kind: 'podRerun';
       readonly at: number;

@@ -41,11 +41,17 @@ export const RESOURCES: readonly ResourceType[] = Object.freeze([
   rt('', 'nodes', 'Node', false, ['no']),
   rt('', 'pods', 'Pod', true, ['po']),
   rt('', 'events', 'Event', true, ['ev']),
+  rt('', 'configmaps', 'ConfigMap', true, ['cm']),
+  rt('', 'serviceaccounts', 'ServiceAccount', true, ['sa']),
   rt('apps', 'daemonsets', 'DaemonSet', true, ['ds']),
   rt('apps', 'deployments', 'Deployment', true, ['deploy']),
   rt('apps', 'replicasets', 'ReplicaSet', true, ['rs']),
   rt('policy', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb']),
   rt('coordination.k8s.io', 'leases', 'Lease', true),
+  rt('rbac.authorization.k8s.io', 'clusterroles', 'ClusterRole', false),
+  rt('rbac.authorization.k8s.io', 'clusterrolebindings', 'ClusterRoleBinding', false),
+  rt('rbac.authorization.k8s.io', 'roles', 'Role', true),
+  rt('rbac.authorization.k8s.io', 'rolebindings', 'RoleBinding', true),
 ]);
 
 /** A subresource as discovery lists it, e.g. `pods/eviction` (group policy, kind Eviction, verb create). */
@@ -95,6 +101,7 @@ export const SUBRESOURCES: readonly SubresourceType[] = Object.freeze([
   sub('daemonsets', 'status', 'DaemonSet', STATUS_VERBS),
   sub('deployments', 'scale', 'Scale', STATUS_VERBS, 'autoscaling'),
   sub('deployments', 'status', 'Deployment', STATUS_VERBS),
+  sub('replicasets', 'scale', 'Scale', STATUS_VERBS, 'autoscaling'),
   sub('replicasets', 'status', 'ReplicaSet', STATUS_VERBS),
   sub('poddisruptionbudgets', 'status', 'PodDisruptionBudget', STATUS_VERBS),
 ]);

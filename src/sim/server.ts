@@ -17,6 +17,7 @@ import { mediaTypeOf, sendJson, sendStatus, sendText, unauthorized, unsupportedM
 import { handleResource, type SimHooks } from './handlers.js';
 import { generatePki, type SimPki } from './pki.js';
 import { pickFault, latencyOf } from './fault-apply.js';
+import { serveOpenApi } from './openapi/serve.js';
 
 export type { SimHooks } from './handlers.js';
 export type { ServerVersion } from './discovery.js';
@@ -104,7 +105,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
     return h === `Bearer ${opts.token}`;
   }
 
-  function discovery(path: string, res: ServerResponse): boolean {
+  function discovery(path: string, req: IncomingMessage, res: ServerResponse): boolean {
     const version = opts.serverVersion ?? DEFAULT_VERSION;
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {
       sendText(res, 200, 'ok');
@@ -124,12 +125,24 @@ export function createSimServer(opts: SimServerOptions): SimServer {
     }
     if (path === '/') {
       sendJson(res, 200, {
-        paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/version'],
+        paths: [
+          '/api',
+          '/api/v1',
+          '/apis',
+          '/healthz',
+          '/livez',
+          '/openapi/v2',
+          '/openapi/v3',
+          '/readyz',
+          '/version',
+        ],
       });
       return true;
     }
     if (path.startsWith('/openapi/')) {
-      sendStatus(res, notFound('openapi').status);
+      const gitVersion = versionDoc(version)['gitVersion'] ?? '';
+      if (!serveOpenApi(path, req.headers.accept, res, RESOURCES, gitVersion))
+        sendStatus(res, notFound('', undefined).status);
       return true;
     }
     const parts = path.split('/').filter(Boolean);
@@ -176,7 +189,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
       sendStatus(res, unsupportedMediaType(mediaTypeOf(req.headers['content-type'])));
       return;
     }
-    if (req.method === 'GET' && discovery(path, res)) {
+    if (req.method === 'GET' && discovery(path, req, res)) {
       count(`get ${path}`);
       return;
     }

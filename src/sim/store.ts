@@ -236,7 +236,7 @@ export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
       const t = tableOf(resource);
       const patched = applyPatch(existing(t, namespace, name), patchType, body);
       checkPatchedDecodes(t.type, patched, patchType, body);
-      return updateOwned(t, patched, o);
+      return updateOwned(t, o.fields ? o.fields(patched) : patched, o);
     },
     delete: del,
     remove: (resource, namespace, name) => {

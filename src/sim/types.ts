@@ -102,6 +102,11 @@ export interface UpdateOptions extends WriteOptions {
   subresource?: 'status';
 }
 
+/** fields: the request's field validation (unknown fields), run on the patched object once it decodes. */
+export interface PatchOptions extends UpdateOptions {
+  fields?: (patched: KObject) => KObject;
+}
+
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -133,7 +138,7 @@ export interface Store {
     name: string,
     patchType: PatchType,
     body: unknown,
-    opts?: UpdateOptions,
+    opts?: PatchOptions,
   ): KObject;
   /**
    * Deletes. Pods with a grace period > 0 that are not yet terminating get deletionTimestamp and stay

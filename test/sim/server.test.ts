@@ -70,9 +70,27 @@ test('aggregated discovery requests get plain JSON with application/json', async
   for (const g of ['apps', 'policy', 'coordination.k8s.io']) assert.ok(names.includes(g), g);
   const policy = await api(t, 'GET', '/apis/policy/v1');
   assert.ok(policy.json.resources.some((r: { name: string }) => r.name === 'poddisruptionbudgets'));
-  const openapi = await api(t, 'GET', '/openapi/v2');
-  assert.equal(openapi.status, 404);
-  assert.equal(openapi.json.kind, 'Status');
+});
+
+test('/openapi/v2 answers JSON or protobuf as asked, and /openapi/v3 points at one document per group/version', async () => {
+  const v2 = await api(t, 'GET', '/openapi/v2');
+  assert.equal(v2.status, 200);
+  assert.equal(v2.json.swagger, '2.0');
+  assert.ok(v2.json.definitions['io.k8s.api.apps.v1.DaemonSet']);
+  const pb = await api(t, 'GET', '/openapi/v2', {
+    headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+  });
+  assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+  assert.match(pb.text, /io\.k8s\.api\.apps\.v1\.DaemonSet/);
+  const v3 = await api(t, 'GET', '/openapi/v3');
+  const url = v3.json.paths['apis/apps/v1'].serverRelativeURL as string;
+  assert.match(url, /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]+$/);
+  const apps = await api(t, 'GET', url);
+  assert.equal(apps.json.openapi, '3.0.0');
+  assert.ok(apps.json.components.schemas['io.k8s.api.apps.v1.Deployment']);
+  const missing = await api(t, 'GET', '/openapi/v3/apis/batch/v1');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.json.kind, 'Status');
 });
 
 test('requests without the bearer token get 401 Unauthorized', async () => {

@@ -8,7 +8,7 @@
 import { randomUuid } from '../random.js';
 import { rfc3339 } from '../store.js';
 import type { SimContext } from './context.js';
-import { eventObject } from './status-builders.js';
+import { containerIdOf, eventObject } from './status-builders.js';
 import { isDaemonSetPod, isMirrorPod, isTerminal, keyOf, phaseOf } from './pod-facts.js';
 import { setBootId, heartbeat, setReadyCondition } from './node-status.js';
 import { writePodStatus } from './pod-stages.js';
@@ -192,20 +192,47 @@ function boot(ctx: SimContext, name: string, oldBootID: string, triggeredAt: num
   for (const p of ctx.pods.onNode(name)) ctx.enqueue(`pod:${keyOf(p)}`);
 }
 
-/** DaemonSet and mirror pods come back as restarted containers (restartCount + 1), ready after the delay. */
+/**
+ * After the boot the kubelet syncs the pods the API server binds to its node (kubelet syncLoop over the
+ * pod config from the API): a DaemonSet or static pod that was running gets a new sandbox and new
+ * containers, since the runtime's old ones died with the machine. Each container's restartCount goes up
+ * by one and its lastState is the lost container, `terminated` with exit code 255 and reason Unknown, as
+ * containerd reports a container that did not survive a reboot (kubelet kuberuntime computePodActions:
+ * sandbox changed, so every container is started again). The pod stays not Ready until its readiness
+ * delay passes (the ready stage), then Ready again. Finished pods (Succeeded or Failed) stay finished:
+ * the kubelet never starts a terminal pod again.
+ */
 function restartInPlace(ctx: SimContext, name: string): void {
   const ts = rfc3339(ctx.now());
   for (const p of ctx.pods.onNode(name)) {
     if (!(isDaemonSetPod(p) || isMirrorPod(p)) || isTerminal(p) || phaseOf(p) !== 'Running') continue;
     const st = structuredClone(p.status);
-    st.containerStatuses = (st.containerStatuses ?? []).map((c: any) => ({
-      ...c,
-      ready: false,
-      restartCount: (c.restartCount ?? 0) + 1,
-      lastState: { terminated: { exitCode: 255, reason: 'Unknown', finishedAt: ts } },
-      state: { running: { startedAt: ts } },
-    }));
+    st.conditions = (st.conditions ?? []).map((c: any) =>
+      (c.type === 'Ready' || c.type === 'ContainersReady') && c.status !== 'False'
+        ? { ...c, status: 'False', lastTransitionTime: ts }
+        : c,
+    );
+    st.containerStatuses = (st.containerStatuses ?? []).map((c: any, i: number) => {
+      const restarts = (c.restartCount ?? 0) + 1;
+      return {
+        ...c,
+        ready: false,
+        restartCount: restarts,
+        containerID: containerIdOf(p, i, restarts),
+        lastState: {
+          terminated: {
+            exitCode: 255,
+            reason: 'Unknown',
+            startedAt: c.state?.running?.startedAt ?? ts,
+            finishedAt: ts,
+            containerID: c.containerID,
+          },
+        },
+        state: { running: { startedAt: ts } },
+      };
+    });
     writePodStatus(ctx, p, st);
+    ctx.record.append({ kind: 'podRestarted', at: ctx.now(), node: name, pod: keyOf(p) });
   }
 }
 

@@ -30,17 +30,28 @@ export function runningStatus(pod: KObject, now: number, ready: boolean, started
       cond('ContainersReady', ready),
       cond('PodScheduled', true),
     ],
-    containerStatuses: (pod.spec?.containers ?? []).map((c: any, i: number) => ({
-      name: c.name,
-      image: c.image,
-      imageID: `${c.image}@sha256:0000`,
-      containerID: `containerd://${pod.metadata.uid?.replace(/-/g, '') ?? i}`,
-      ready,
-      started: true,
-      restartCount: st.containerStatuses?.[i]?.restartCount ?? 0,
-      state: { running: { startedAt: started } },
-    })),
+    // A container keeps its id, restart count and last termination until the kubelet restarts it again.
+    containerStatuses: (pod.spec?.containers ?? []).map((c: any, i: number) => {
+      const prev = st.containerStatuses?.[i];
+      return {
+        name: c.name,
+        image: c.image,
+        imageID: `${c.image}@sha256:0000`,
+        containerID: prev?.containerID ?? containerIdOf(pod, i, 0),
+        ready,
+        started: true,
+        restartCount: prev?.restartCount ?? 0,
+        state: { running: { startedAt: started } },
+        ...(prev?.lastState?.terminated ? { lastState: prev.lastState } : {}),
+      };
+    }),
   };
+}
+
+/** The runtime's id of a pod's container `i` after `restarts` restarts: each restart makes a new container. */
+export function containerIdOf(pod: KObject, i: number, restarts: number): string {
+  const base = pod.metadata.uid?.replace(/-/g, '') ?? String(i);
+  return `containerd://${base}${i > 0 ? `-${i}` : ''}${restarts > 0 ? `-r${restarts}` : ''}`;
 }
 
 function hashOf(s: string): number {
