@@ -2,13 +2,19 @@
 // rule set through its environment variable. `status` (at the real time) shows the window, its closing or next
 // opening under each rule. `watch`, on a simulated cluster whose clock reads Saturday 01:00 UTC: under the
 // default start-day rule that is the end of Friday night's window and the node is taken; under kured's rule it
-// is outside, and the watcher sleeps until the following Friday at midnight.
+// is outside, and the watcher sleeps until the following Friday at midnight. `agent --reboot` likewise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clockFromSim } from '../../src/cli/actions/demo.js';
+import { executeAgent } from '../../src/cli/compose-watch.js';
+import { buildRunConfig } from '../../src/cli/config.js';
+import { buildAgentSettings } from '../../src/cli/config-watch.js';
+import type { RunEvent } from '../../src/core/events.js';
 import { runCli, show } from '../support/e2e-cli.js';
+import { simHostAccess } from '../support/sim-agent-host.js';
 import { spawnCli, startScaledSim, type CliProcess } from '../support/watch-e2e.js';
 
 const SCALE = 20;
@@ -128,6 +134,79 @@ test(
       await p2.exited();
     } finally {
       for (const p of procs) p.kill();
+      await s.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'agent --reboot on Saturday 01:00: kured\u2019s rule waits for Friday midnight, the start-day rule reboots',
+  { timeout: 60_000 },
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rd-day-rule-agent-'));
+    const s = await startScaledSim({ dir, nodes: 2, scale: SCALE, start: START });
+    s.cluster.host('worker-1').setRebootRequired(['linux-image-6.8.0-51-generic']);
+    const agentOf = (dayRule: string, signal: AbortSignal, events: RunEvent[]) =>
+      executeAgent(
+        buildRunConfig({
+          kubeconfig: s.kubeconfigPath,
+          'request-timeout': '10s',
+          'reboot-days': 'fri',
+          'start-time': '22:00',
+          'end-time': '04:00',
+          'window-day-rule': dayRule,
+        }),
+        buildAgentSettings({ 'node-name': 'worker-1', period: '1m', 'metrics-port': -1, reboot: true }, {}),
+        {
+          emit: (e) => events.push(e),
+          signal,
+          clock: clockFromSim(s.sim.clock),
+          host: simHostAccess(s.cluster.host('worker-1')),
+        },
+      );
+    const waitFor = async (what: string, pred: () => boolean, timeoutMs: number): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pred()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const stops: AbortController[] = [];
+    try {
+      const kuredStop = new AbortController();
+      stops.push(kuredStop);
+      const kuredEvents: RunEvent[] = [];
+      const kured = agentOf('kured', kuredStop.signal, kuredEvents);
+      await waitFor(
+        'the agent waiting for Friday midnight',
+        () =>
+          kuredEvents.some(
+            (e) =>
+              e.type === 'log' &&
+              e.message.includes(
+                'outside the maintenance window (fri 22:00–04:00 UTC (kured day rule)); it opens 2025-06-13T00:00:00.000Z',
+              ),
+          ),
+        20_000,
+      );
+      assert.deepEqual(s.cluster.record.of('cordon'), [], 'kured rule: nothing cordoned on Saturday');
+      kuredStop.abort();
+      await kured;
+
+      const startStop = new AbortController();
+      stops.push(startStop);
+      const startEvents: RunEvent[] = [];
+      const start = agentOf('start', startStop.signal, startEvents);
+      await waitFor(
+        'the agent cordoning its node',
+        () => s.cluster.record.of('cordon').some((c) => c.node === 'worker-1' && c.unschedulable),
+        30_000,
+      );
+      startStop.abort();
+      await start.catch(() => undefined);
+    } finally {
+      for (const c of stops) c.abort();
       await s.stop();
       await rm(dir, { recursive: true, force: true });
     }
