@@ -1,17 +1,15 @@
 // Parsed flags -> a validated, readonly RunConfig. ALL input validation happens here, before anything touches
 // the cluster: every problem is an InputError that names the flag and shows the accepted form.
-// May import: core, cli/options, cli/config-types, cli/argv-read, cli/words.
+// May import: core, cli/options, cli/config-types, cli/config-window, cli/argv-read, cli/words.
 
 import { InputError } from '../core/errors.js';
 import { parseLabelAssignments, parseSelector } from '../core/selector.js';
-import { makeSchedule, windowFromKuredFlags, type Schedule } from '../core/window.js';
 import {
   duration,
   flag,
   given,
   integer,
   lastOf,
-  nonEmptyStrings,
   optionalInteger,
   optionalString,
   string,
@@ -19,6 +17,7 @@ import {
   type ArgvLike,
 } from './argv-read.js';
 import type { RunConfig, SentinelSettings } from './config-types.js';
+import { KURED_WINDOW_FLAGS, schedule } from './config-window.js';
 import { DEFAULTS, LogFormat, RebootMethod } from './options.js';
 import { splitWords } from './words.js';
 
@@ -33,7 +32,6 @@ export interface ConfigExtras {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const KURED_WINDOW_FLAGS = ['reboot-days', 'start-time', 'end-time'] as const;
 
 export function buildRunConfig(argv: ArgvLike, extras: ConfigExtras = {}): RunConfig {
   checkCrossOptions(argv);
@@ -157,35 +155,6 @@ export function crossOptionProblem(argv: ArgvLike): InputError | undefined {
     );
   }
   return undefined;
-}
-
-function schedule(argv: ArgvLike): Schedule {
-  const zone = string(argv, 'time-zone', DEFAULTS.timeZone);
-  const windows = nonEmptyStrings(
-    argv,
-    'window',
-    'give a window such as "mon-fri 02:00-05:00", or leave --window out to allow any time',
-  );
-  if (KURED_WINDOW_FLAGS.some((f) => given(argv, f))) {
-    return windowFromKuredFlags({
-      rebootDays: nonEmptyStrings(
-        argv,
-        'reboot-days',
-        'kured reads an empty --reboot-days as no day at all, so no reboot would ever start; list the days (e.g. mon,tue,wed), or leave the option out for every day',
-      ),
-      ...(given(argv, 'start-time') ? { startTime: string(argv, 'start-time', '') } : {}),
-      ...(given(argv, 'end-time') ? { endTime: string(argv, 'end-time', '') } : {}),
-      timeZone: zone,
-    });
-  }
-  try {
-    return makeSchedule(windows, zone);
-  } catch (err) {
-    if (err instanceof InputError && !err.message.includes('--time-zone')) {
-      throw new InputError(`--window: ${err.message}`, err.hint);
-    }
-    throw err;
-  }
 }
 
 function sentinel(argv: ArgvLike): SentinelSettings {

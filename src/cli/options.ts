@@ -2,14 +2,16 @@
 // turns the parsed values into a validated RunConfig. Every flag can also come from the environment as
 // REBOOT_DAEMON_<FLAG> (upper case, dashes as underscores), e.g. REBOOT_DAEMON_CONCURRENCY=2; flags win
 // (cli/env.ts). kured's KURED_<FLAG> variables are not read.
-// May import: yargs types, adapters' default constants.
+// May import: yargs types, adapters' default constants, core's enumerations.
 
 import type { Argv, Options } from 'yargs';
 import { DEFAULT_HELPER_IMAGE } from '../adapters/k8s/helper-pod-spec.js';
+import { DayRule } from '../core/window-parse.js';
 
 /** Defaults, in the form the flag takes; config.ts parses them like any user value. */
 export const DEFAULTS = {
   timeZone: 'UTC',
+  windowDayRule: DayRule.Start,
   windowMargin: '0s',
   rebootSentinel: '/var/run/reboot-required',
   rebootMethod: 'command',
@@ -75,6 +77,10 @@ export function windowOptions<T>(y: Argv<T>): Argv<T> {
     'start-time': str('kured form: start of the daily window, e.g. 2am or 02:00 (default 0:00)'),
     'end-time': str('kured form: end of the daily window, inclusive (default 23:59:59)'),
     'time-zone': str('Zone of the window: UTC, Local or an IANA name', { default: DEFAULTS.timeZone }),
+    'window-day-rule': str(
+      'Day a window past midnight is judged by: start (fri 22:00-04:00 runs into Saturday) or kured (the day of the current time, as kured)',
+      { default: DEFAULTS.windowDayRule, choices: Object.values(DayRule) },
+    ),
     'window-margin': str('Start no reboot when the window closes within this time', {
       default: DEFAULTS.windowMargin,
     }),

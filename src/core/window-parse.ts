@@ -16,6 +16,15 @@ export const SpecialZone = { Utc: 'UTC', Local: 'Local' } as const;
 export type SpecialZone = (typeof SpecialZone)[keyof typeof SpecialZone];
 
 /**
+ * Which day a window that wraps past midnight is judged by (--window-day-rule). `start`: the day it opens on, so
+ * `fri 22:00-04:00` runs from Friday 22:00 to Saturday 04:00. `kured`: the day of the current time, as kured's
+ * timewindow does, so the same window covers Friday 00:00-04:00 and Friday 22:00-23:59:59 and nothing on
+ * Saturday. Windows that do not wrap mean the same under both.
+ */
+export const DayRule = { Start: 'start', Kured: 'kured' } as const;
+export type DayRule = (typeof DayRule)[keyof typeof DayRule];
+
+/**
  * One maintenance window, in wall-clock time of `zone`.
  * `start` and `end` are seconds of the day (0..86399), both inclusive. When start > end the window wraps past
  * midnight and belongs to the day it starts on: days lists the days on which it OPENS.
@@ -87,7 +96,8 @@ function dayList(items: readonly string[]): Weekday[] {
     const item = raw.trim();
     if (item === '') throw new Error(`empty day in the list (accepted: ${DAY_FORMS})`);
     const parts = item.split('-');
-    if (parts.length > 2) throw new Error(`bad day range ${quote(item)} (accepted: ${DAY_FORMS})`);
+    if (parts.length > 2 || parts.some((p) => p.trim() === ''))
+      throw new Error(`bad day range ${quote(item)} (accepted: ${DAY_FORMS})`);
     const from = weekday(parts[0] ?? '');
     const to = parts.length === 2 ? weekday(parts[1] ?? '') : from;
     for (let d = from; ; d = ((d + 1) % 7) as Weekday) {

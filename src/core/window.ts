@@ -5,8 +5,10 @@
 // - Start and end are inclusive, as in kured: an end of 05:00 contains 05:00:00.999 but not 05:00:01; an end of
 //   23:59:59 covers the rest of the day.
 // - A window whose start is after its end wraps past midnight and belongs to the day it STARTS on:
-//   `fri 22:00-04:00` contains Saturday 01:00 and not Friday 01:00. (kured checks the weekday of the current
-//   time instead, so its wrapping windows miss the morning part.) `X-X` is rejected as an empty window.
+//   `fri 22:00-04:00` contains Saturday 01:00 and not Friday 01:00. kured checks the weekday of the current
+//   time instead: under its rule (DayRule.Kured) the same window contains Friday 01:00 and not Saturday 01:00.
+//   The day rule is the schedule's; windows that do not wrap mean the same under both. `X-X` is rejected as an
+//   empty window.
 // - DST spring-forward gap (e.g. 02:00-03:00 does not exist in America/New_York on 2026-03-08): a window
 //   02:30-04:00 opens at the first instant that exists after 02:30, i.e. 03:00 local. A window lying wholly
 //   inside the gap does not open that day.
@@ -19,6 +21,7 @@ import type { WindowStateView } from './events.js';
 import {
   ALL_DAYS,
   DAY_NAMES,
+  DayRule,
   kuredRule,
   normalizeZone,
   parseWindow,
@@ -30,6 +33,7 @@ import { DAY, luxonZone, occurrences, transitions, wallOf } from './window-time.
 
 export {
   ALL_DAYS,
+  DayRule,
   SpecialZone,
   normalizeZone,
   parseWindow,
@@ -44,6 +48,8 @@ export interface Schedule {
   readonly zone: string;
   /** No window was configured: reboots may start any time. */
   readonly always: boolean;
+  /** Which day a window that wraps past midnight is judged by; see DayRule. */
+  readonly dayRule: DayRule;
 }
 
 export interface WindowState extends WindowStateView {
@@ -52,20 +58,27 @@ export interface WindowState extends WindowStateView {
 }
 
 /** A schedule from repeatable --window specs (ORed); no spec at all means `always`. */
-export function makeSchedule(specs: readonly string[], zone = 'UTC'): Schedule {
+export function makeSchedule(
+  specs: readonly string[],
+  zone = 'UTC',
+  dayRule: DayRule = DayRule.Start,
+): Schedule {
   const z = normalizeZone(zone);
   const rules = specs.map((s) => parseWindow(s, z));
-  return { rules, zone: z, always: rules.length === 0 };
+  return { rules, zone: z, always: rules.length === 0, dayRule };
 }
 
 /** The schedule described by kured's --reboot-days, --start-time, --end-time and --time-zone, with its defaults. */
-export function windowFromKuredFlags(flags: KuredWindowFlags): Schedule {
+export function windowFromKuredFlags(flags: KuredWindowFlags, dayRule: DayRule = DayRule.Start): Schedule {
   const rule = kuredRule(flags);
-  return { rules: [rule], zone: rule.zone, always: false };
+  return { rules: [rule], zone: rule.zone, always: false, dayRule };
 }
 
-function ruleContainsWall(rule: WindowRule, weekday: Weekday, second: number): boolean {
+function ruleContainsWall(rule: WindowRule, dayRule: DayRule, weekday: Weekday, second: number): boolean {
   if (rule.start < rule.end) return second >= rule.start && second <= rule.end && rule.days.includes(weekday);
+  // kured: the weekday of now must be listed; then either half of the wrapped span counts.
+  if (dayRule === DayRule.Kured)
+    return rule.days.includes(weekday) && (second >= rule.start || second <= rule.end);
   const yesterday = ((weekday + 6) % 7) as Weekday;
   return (
     (second >= rule.start && rule.days.includes(weekday)) ||
@@ -73,20 +86,21 @@ function ruleContainsWall(rule: WindowRule, weekday: Weekday, second: number): b
   );
 }
 
-export function ruleContains(rule: WindowRule, nowMs: number): boolean {
+export function ruleContains(rule: WindowRule, nowMs: number, dayRule: DayRule = DayRule.Start): boolean {
   const w = wallOf(luxonZone(rule.zone), nowMs);
-  return ruleContainsWall(rule, w.weekday, w.second);
+  return ruleContainsWall(rule, dayRule, w.weekday, w.second);
 }
 
 export function contains(schedule: Schedule, nowMs: number): boolean {
-  return schedule.always || schedule.rules.some((r) => ruleContains(r, nowMs));
+  return schedule.always || schedule.rules.some((r) => ruleContains(r, nowMs, schedule.dayRule));
 }
 
 /**
  * Instants in [from, to] at which `contains` may change value: every occurrence of a rule's start second (edge
- * 'open') or of the second after its end ('close'), on every local day, plus every offset change of the zones.
- * contains() is a function of the wall clock, which moves continuously except at offset changes, so these are
- * all the instants at which it can switch.
+ * 'open') or of the second after its end ('close'), on every local day, plus every offset change of the zones,
+ * plus every local midnight under the kured day rule (a wrapped window opens and closes there as the weekday
+ * changes). contains() is a function of the wall clock, which moves continuously except at offset changes, so
+ * these are all the instants at which it can switch.
  */
 function edges(schedule: Schedule, edge: 'open' | 'close', from: number, to: number): number[] {
   const out = new Set<number>();
@@ -97,9 +111,12 @@ function edges(schedule: Schedule, edge: 'open' | 'close', from: number, to: num
     const last = wallOf(zone, to).day + 1;
     for (const rule of schedule.rules) {
       if (rule.zone !== zoneName) continue;
-      const second = edge === 'open' ? rule.start : (rule.end + 1) % 86_400;
+      const seconds = [edge === 'open' ? rule.start : (rule.end + 1) % 86_400];
+      if (schedule.dayRule === DayRule.Kured && rule.start > rule.end) seconds.push(0);
       for (let day = first; day <= last; day++) {
-        for (const t of occurrences(zone, day, second)) if (t >= from && t <= to) out.add(t);
+        for (const second of seconds) {
+          for (const t of occurrences(zone, day, second)) if (t >= from && t <= to) out.add(t);
+        }
       }
     }
   }
@@ -194,12 +211,16 @@ export function describeRule(rule: WindowRule): string {
   return rule.days.length === 7 ? `daily ${span}` : `${formatDays(rule.days)} ${span}`;
 }
 
-/** For humans: "mon-thu 03:00–05:00 Europe/Berlin"; several windows are joined by " or "; "any time" for always. */
+/**
+ * For humans: "mon-thu 03:00–05:00 Europe/Berlin"; several windows are joined by " or "; "any time" for always;
+ * " (kured day rule)" is added under DayRule.Kured.
+ */
 export function describeSchedule(schedule: Schedule): string {
   if (schedule.always) return 'any time';
   if (schedule.rules.length === 0) return 'never';
   const parts = schedule.rules.map((r) =>
     r.zone === schedule.zone ? describeRule(r) : `${describeRule(r)} ${r.zone}`,
   );
-  return `${parts.join(' or ')} ${schedule.zone}`;
+  const rule = schedule.dayRule === DayRule.Kured ? ' (kured day rule)' : '';
+  return `${parts.join(' or ')} ${schedule.zone}${rule}`;
 }

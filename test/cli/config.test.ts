@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import yargs from 'yargs';
 import { InputError } from '../../src/core/errors.js';
-import { buildRunConfig, type RunConfig } from '../../src/cli/config.js';
+import { buildRunConfig, type ArgvLike, type RunConfig } from '../../src/cli/config.js';
 import { globalOptions, nodesPositional, runOptions } from '../../src/cli/options.js';
 import { contains } from '../../src/core/window.js';
 
@@ -85,6 +85,33 @@ describe('good flags become a validated config', () => {
         assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 0, 2)), true); // 00:02 UTC
         assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 23, 58)), true);
         assert.equal(contains(c.schedule, Date.UTC(2026, 10, 24, 23, 59, 30)), false);
+      },
+    ],
+    [
+      'the day rule defaults to the start day: fri 22:00-04:00 covers Saturday 01:00, not Friday 01:00',
+      ['--reboot-days', 'fri', '--start-time', '22:00', '--end-time', '04:00'],
+      (c) => {
+        assert.equal(c.schedule.dayRule, 'start');
+        assert.equal(contains(c.schedule, Date.UTC(2026, 0, 10, 1, 0)), true); // Saturday 01:00 UTC
+        assert.equal(contains(c.schedule, Date.UTC(2026, 0, 9, 1, 0)), false); // Friday 01:00 UTC
+      },
+    ],
+    [
+      '--window-day-rule kured gives kured\u2019s rule to its flags: Friday 01:00, not Saturday 01:00',
+      ['--reboot-days', 'fri', '--start-time', '22:00', '--end-time', '04:00', '--window-day-rule', 'kured'],
+      (c) => {
+        assert.equal(c.schedule.dayRule, 'kured');
+        assert.equal(contains(c.schedule, Date.UTC(2026, 0, 10, 1, 0)), false); // Saturday 01:00 UTC
+        assert.equal(contains(c.schedule, Date.UTC(2026, 0, 9, 1, 0)), true); // Friday 01:00 UTC
+      },
+    ],
+    [
+      '--window-day-rule kured applies to --window as well',
+      ['--window', 'fri 22:00-04:00', '--window-day-rule=kured'],
+      (c) => {
+        assert.equal(c.schedule.dayRule, 'kured');
+        assert.equal(contains(c.schedule, Date.UTC(2026, 0, 10, 1, 0)), false); // Saturday 01:00 UTC
+        assert.equal(contains(c.schedule, Date.UTC(2026, 0, 9, 1, 0)), true); // Friday 01:00 UTC
       },
     ],
     [
@@ -192,7 +219,7 @@ describe('good flags become a validated config', () => {
 });
 
 describe('bad flags are an InputError naming the flag and the accepted form', () => {
-  const cases: [string, readonly string[], RegExp][] = [
+  const cases: [string, readonly string[] | ArgvLike, RegExp][] = [
     ['a window without an end', ['--window', '3am-'], /--window.*missing end time.*accepted/],
     ['a window with nonsense days', ['--window', 'funday 1-2'], /--window.*"funday 1-2"/],
     [
@@ -243,7 +270,16 @@ describe('bad flags are an InputError naming the flag and the accepted form', ()
     ['max-per-zone 0', ['--max-per-zone', '0'], /--max-per-zone "0"/],
     ['drain grace period below -1', ['--drain-grace-period', '-2'], /--drain-grace-period "-2".*-1 or more/],
     ['probe concurrency 0', ['--probe-concurrency', '0'], /--probe-concurrency/],
-    ['reboot method unknown (given through the config layer)', [], /--reboot-method "halt".*command, signal/],
+    [
+      'reboot method unknown (given through the config layer)',
+      { 'reboot-method': 'halt' },
+      /--reboot-method "halt".*command, signal/,
+    ],
+    [
+      'day rule unknown (given through the config layer, as from the environment)',
+      { 'window-day-rule': 'monday' },
+      /--window-day-rule "monday".*start, kured/,
+    ],
     ['an empty reboot command', ['--reboot-command', ' '], /--reboot-command/],
     [
       'a reboot command with an open quote',
@@ -273,11 +309,12 @@ describe('bad flags are an InputError naming the flag and the accepted form', ()
     ['a bad request timeout', ['--request-timeout', 'soon'], /--request-timeout/],
     ['continuous mode', ['--no-once'], /--once=false/],
   ];
+  // A command line goes through yargs first; an object is handed to the config layer as it stands.
+  const isCommandLine = (a: readonly string[] | ArgvLike): a is readonly string[] => Array.isArray(a);
   for (const [name, args, re] of cases) {
     test(name, () => {
       assert.throws(
-        () =>
-          name.startsWith('reboot method') ? buildRunConfig({ 'reboot-method': 'halt' }) : configOf(args),
+        () => (isCommandLine(args) ? configOf(args) : buildRunConfig(args)),
         (err: unknown) => {
           assert.ok(err instanceof InputError, `expected InputError, got ${String(err)}`);
           assert.equal(err.exitCode, 2);

@@ -1,5 +1,6 @@
-// The times kured's --start-time/--end-time accept (Go's time.Parse with "15:04", "03:04pm", "15", "03pm"),
-// with kured's meaning: hours 0-12 with am/pm, 0am/12am midnight, 0pm/12pm noon.
+// The times kured's --start-time/--end-time accept (Go's time.Parse with the layouts "15:04", "15:04:05",
+// "03:04pm", "15", "03pm" and "3pm"), with kured's meaning: hours 0-12 with am/pm, 0am/12am midnight, 0pm/12pm
+// noon. The rows include every start and end of kured's TestTimeWindows (see kured-window.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kuredRule } from '../../src/core/window-parse.js';
@@ -22,6 +23,11 @@ test('kured time spellings and the time of day each means', () => {
     ['10:01', 10 * H + 1 * M],
     ['00:00', 0],
     ['15', 15 * H],
+    // The rest of TestTimeWindows' starts and ends.
+    ['5pm', 17 * H],
+    ['9pm', 21 * H],
+    ['5am', 5 * H],
+    ['23:59:59', 23 * H + 59 * M + 59],
   ];
   for (const [text, seconds] of rows) {
     // An end of 23:59:59 keeps the window from being empty for any of the starts.

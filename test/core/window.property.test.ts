@@ -1,9 +1,9 @@
 // Property tests: contains/nextOpen/closesAt agree with a brute-force reference that reads the wall clock through
-// Intl (not luxon) and walks minute by minute.
+// Intl (not luxon) and walks minute by minute, under both day rules (the start day, and kured's day of now).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { closesAt, contains, makeSchedule, nextOpen, type Schedule } from '../../src/core/window.js';
+import { DayRule, closesAt, contains, makeSchedule, nextOpen, type Schedule } from '../../src/core/window.js';
 
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata'] as const;
 const NAMES = [
@@ -25,6 +25,7 @@ interface Case {
   zone: string;
   rules: RefRule[];
   specs: string[];
+  dayRule: DayRule;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -55,9 +56,21 @@ function wall(zone: string, t: number): { naive: number; midnight: number; weekd
   };
 }
 
-/** A rule covers [D+start, D'+end] of naive wall time for each start day D (D' = D, or the next day if it wraps). */
+/**
+ * Start-day rule: a rule covers [D+start, D'+end] of naive wall time for each start day D (D' = D, or the next day
+ * if it wraps). kured's rule: the weekday of t is listed, and its time of day lies in [start, end], or, when the
+ * rule wraps, in [start, midnight) or [midnight, end].
+ */
 function refContains(c: Case, t: number): boolean {
   const w = wall(c.zone, t);
+  if (c.dayRule === DayRule.Kured) {
+    const second = w.naive - w.midnight;
+    return c.rules.some(
+      (r) =>
+        r.days.includes(w.weekday) &&
+        (r.start < r.end ? r.start <= second && second <= r.end : r.start <= second || second <= r.end),
+    );
+  }
   return c.rules.some((r) =>
     [0, 1].some((back) => {
       const day = w.midnight - back * 86_400;
@@ -93,11 +106,16 @@ const ruleArb = fc
     };
   });
 const caseArb = fc
-  .record({ zone: fc.constantFrom(...ZONES), rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }) })
-  .map(({ zone, rules }): Case => ({
+  .record({
+    zone: fc.constantFrom(...ZONES),
+    rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
+    dayRule: fc.constantFrom(DayRule.Start, DayRule.Kured),
+  })
+  .map(({ zone, rules, dayRule }): Case => ({
     zone,
     rules: rules.map((r) => r.rule),
     specs: rules.map((r) => r.spec),
+    dayRule,
   }));
 
 const YEAR_START = Date.UTC(2026, 0, 1);
@@ -121,17 +139,14 @@ const instantArb = fc.oneof(
 );
 const minuteArb = instantArb.map((t) => Math.floor(t / MINUTE) * MINUTE);
 
-const schedule = (c: Case): Schedule => makeSchedule(c.specs, c.zone);
+const schedule = (c: Case): Schedule => makeSchedule(c.specs, c.zone, c.dayRule);
+const label = (c: Case): string => `${c.specs.join(' | ')} ${c.zone} (${c.dayRule} rule)`;
 const iso = (t: number | undefined): string => (t === undefined ? 'undefined' : new Date(t).toISOString());
 
 test('contains agrees with the Intl wall-clock reference at random instants', () => {
   fc.assert(
     fc.property(caseArb, instantArb, (c, t) => {
-      assert.equal(
-        contains(schedule(c), t),
-        refContains(c, t),
-        `${c.specs.join(' | ')} ${c.zone} at ${iso(t)}`,
-      );
+      assert.equal(contains(schedule(c), t), refContains(c, t), `${label(c)} at ${iso(t)}`);
     }),
     { numRuns: 400 },
   );
@@ -144,11 +159,7 @@ test('nextOpen is the first minute at or after now at which the reference is ope
       const limit = now + 16 * 86_400_000;
       while (m <= limit && !refContains(c, m)) m += MINUTE;
       const want = m <= limit ? m : undefined;
-      assert.equal(
-        iso(nextOpen(schedule(c), now)),
-        iso(want),
-        `${c.specs.join(' | ')} ${c.zone} from ${iso(now)}`,
-      );
+      assert.equal(iso(nextOpen(schedule(c), now)), iso(want), `${label(c)} from ${iso(now)}`);
     }),
     { numRuns: 150 },
   );
@@ -161,19 +172,35 @@ test('closesAt ends the open stretch: open up to it, closed at it', () => {
       const now = nextOpen(s, t);
       if (now === undefined) return;
       const end = closesAt(s, now);
-      const label = `${c.specs.join(' | ')} ${c.zone} from ${iso(now)}: closesAt ${iso(end)}`;
+      const what = `${label(c)} from ${iso(now)}: closesAt ${iso(end)}`;
       // Windows have second resolution and all bounds here are whole minutes, so within a minute only its first
       // second can differ from the rest (an inclusive end): probe m and m + 1s.
       let m = now;
       const limit = now + 8 * 86_400_000;
       while (m <= limit && refContains(c, m)) m += m % MINUTE === 0 ? SECOND : MINUTE - SECOND;
       if (m > limit) {
-        assert.ok(end === undefined || end > limit, label);
+        assert.ok(end === undefined || end > limit, what);
         return;
       }
-      assert.equal(iso(end), iso(m), `${label}, reference closes at ${iso(m)}`);
-      assert.equal(refContains(c, m - 1), true, `${label}: open just before the close`);
+      assert.equal(iso(end), iso(m), `${what}, reference closes at ${iso(m)}`);
+      assert.equal(refContains(c, m - 1), true, `${what}: open just before the close`);
     }),
     { numRuns: 150 },
+  );
+});
+
+test('windows that do not wrap past midnight mean the same under both day rules', () => {
+  fc.assert(
+    fc.property(caseArb, instantArb, (c, t) => {
+      const flat = c.rules.map((r, i) => ({ r, spec: c.specs[i] ?? '' })).filter(({ r }) => r.start < r.end);
+      fc.pre(flat.length > 0);
+      const specs = flat.map((f) => f.spec);
+      assert.equal(
+        contains(makeSchedule(specs, c.zone, DayRule.Kured), t),
+        contains(makeSchedule(specs, c.zone, DayRule.Start), t),
+        `${specs.join(' | ')} ${c.zone} at ${iso(t)}`,
+      );
+    }),
+    { numRuns: 200 },
   );
 });

@@ -484,7 +484,7 @@ for (const c of nextOpenCases) {
 }
 
 test('nextOpen is undefined for a schedule that can never open', () => {
-  const never: Schedule = { rules: [], zone: 'UTC', always: false };
+  const never: Schedule = { rules: [], zone: 'UTC', always: false, dayRule: 'start' };
   assert.equal(nextOpen(never, Z('2026-01-09T00:00')), undefined);
 });
 

@@ -66,6 +66,21 @@ describe('bad input exits 2 with a clear message and writes nothing', () => {
     assertNoWrites();
   });
 
+  test('--window-day-rule end: not a day rule, on the command line or from the environment', async () => {
+    await rejects(
+      run('--window-day-rule', 'end'),
+      /window-day-rule, Given: "end", Choices: "start", "kured"/,
+    );
+    await rejects(run('--window-day-rule='), /window-day-rule, Given: "", Choices: "start", "kured"/);
+    const fromEnv = await runCli(run(), {
+      env: { REBOOT_DAEMON_WINDOW_DAY_RULE: 'Kured' },
+      timeoutMs: 20_000,
+    });
+    assert.equal(fromEnv.code, 2, show(fromEnv));
+    assert.match(fromEnv.stderr, /window-day-rule, Given: "Kured"/, show(fromEnv));
+    assertNoWrites();
+  });
+
   test('--drain-timeout -5s: a negative duration, as a separate argument or after =', async () => {
     await rejects(run('--drain-timeout', '-5s'), /--drain-timeout.*negative/);
     await rejects(run('--drain-timeout=-5s'), /--drain-timeout.*negative/);
