@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject, ListResult, SimClock, Store } from './types.js';
 import { PatchType } from './types.js';
-import { badRequest, methodNotAllowed, notFound, StatusError } from './status.js';
+import { badRequest, methodNotAllowed, namespaceTerminating, notFound, StatusError } from './status.js';
 import { queryFlag, queryInt, Verb, type ResourceRoute } from './routes.js';
 import { parseIncludeObject, toTable, wantsTable } from './tables.js';
 import {
@@ -93,6 +93,14 @@ function sendList(ctx: HandlerContext, rr: ResourceRequest, list: ListResult): v
   sendJson(rr.res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: meta, items });
 }
 
+/** The NamespaceLifecycle admission for creates: nothing new in a namespace that is being deleted. */
+function admitCreate(store: Store, route: ResourceRoute, name: string): void {
+  const ns = route.namespace;
+  if (ns === undefined) return;
+  const phase: unknown = store.tryGet('namespaces', undefined, ns)?.status?.phase;
+  if (phase === 'Terminating') throw namespaceTerminating(route.type, name, ns);
+}
+
 /** Serves one resource request; throws StatusError for the caller to send. */
 export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): Promise<void> {
   const { route, query: q } = rr;
@@ -154,12 +162,14 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
     case Verb.Create: {
       if (route.subresource === 'eviction') {
         const body = parseJson(await readBody(rr.req));
+        admitCreate(store, route, route.name!);
         const status = ctx.hooks.evict(ns ?? '', route.name!, body);
         sendJson(rr.res, 201, status);
         return;
       }
       if (route.name !== undefined) throw methodNotAllowed();
       const obj = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      admitCreate(store, route, obj.metadata.name);
       if (isDryRun(q)) return send(ctx, rr, 201, obj);
       send(ctx, rr, 201, store.create(resource, obj));
       return;

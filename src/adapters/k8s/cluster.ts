@@ -1,6 +1,7 @@
 // The ClusterPort on the Kubernetes API through client-node: paged lists, cordon patches as kubectl sends them,
-// policy/v1 evictions, and watch-based waits. A 403 becomes PermissionError naming the verb and resource; a
-// node patch with a stale resourceVersion becomes ConflictError.
+// policy/v1 evictions, and watch-based waits. A 403 becomes PermissionError naming the verb and resource
+// (except an eviction refused in a namespace being deleted); a node patch with a stale resourceVersion
+// becomes ConflictError.
 // May import: core, ports, sibling k8s adapter files and @kubernetes/client-node.
 
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
@@ -15,6 +16,7 @@ import {
   firstContactError,
   guarded,
   isConflict,
+  isNamespaceTerminating,
   isNotFound,
   rethrow,
   statusBody,
@@ -149,6 +151,7 @@ export class KubernetesCluster implements ClusterPort {
       const code = apiCode(err);
       // 404: already gone. 409 on our uid precondition: the pod we meant was replaced, so it is gone too.
       if (code === 404 || (code === 409 && pod.uid)) return { kind: 'gone' };
+      if (isNamespaceTerminating(err)) return { kind: 'namespace-terminating', message: apiMessage(err) };
       if (code === 403) rethrow(err, 'create', 'pods/eviction');
       if (code === 429) {
         const pdb = pdbFromRefusal(statusBody(err));
@@ -178,8 +181,9 @@ export class KubernetesCluster implements ClusterPort {
     onGone: (pod: PodRef) => void,
     signal: AbortSignal,
     from?: { readonly node: string; readonly version: string },
+    onTerminating?: (pod: PodRef, deletionTimestamp: number) => void,
   ): Promise<void> {
-    return waitPodsGone(this.clients, pods, onGone, signal, from);
+    return waitPodsGone(this.clients, pods, onGone, signal, from, onTerminating);
   }
 
   watchNode(name: string, onChange: (node: NodeView) => void, signal: AbortSignal): Promise<void> {
