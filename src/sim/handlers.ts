@@ -1,7 +1,7 @@
 // Resource requests of the simulated API server: get, list, watch, create, update, patch, delete and the
 // pods/eviction and pods/log subresources, translated into Store calls.
 // May import: ./types.js, ./status.js, ./routes.js, ./tables.js, ./http.js, ./watch-stream.js, ./resources.js,
-// ./request-parts.js.
+// ./request-parts.js, ./api-level.js.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject, ListResult, SimClock, Store } from './types.js';
 import { PatchType } from './types.js';
@@ -27,6 +27,7 @@ import {
   statusSubresource,
 } from './request-parts.js';
 import { apiVersionOf, subresourceFor } from './resources.js';
+import { unknownEvictionVersionMessage } from './api-level.js';
 
 /** Behaviour the HTTP front delegates to the cluster: evictions (PDB checks) and pod logs. */
 export interface SimHooks {
@@ -40,6 +41,8 @@ export interface HandlerContext {
   readonly store: Store;
   readonly clock: SimClock;
   readonly hooks: SimHooks;
+  /** The version of the Eviction kind pods/eviction accepts (policy/v1beta1 before Kubernetes 1.22). */
+  readonly evictionVersion?: 'v1' | 'v1beta1';
   readonly watchDropAfterSec?: number;
   /** Called each time a watch is dropped by the fault above. */
   readonly onWatchDrop?: () => void;
@@ -91,6 +94,16 @@ function sendList(ctx: HandlerContext, rr: ResourceRequest, list: ListResult): v
   }
   const items = list.items.map((o) => withKind(o, type));
   sendJson(rr.res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: meta, items });
+}
+
+/** An old server cannot decode an Eviction of a version it does not know: 400, before any admission. */
+function checkEvictionVersion(ctx: HandlerContext, body: unknown): void {
+  const apiVersion: unknown = (body as { apiVersion?: unknown } | undefined)?.apiVersion;
+  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('policy/')) return;
+  const served = ctx.evictionVersion ?? 'v1';
+  // policy/v1beta1 Evictions are accepted by every server with the subresource; policy/v1 only from 1.22.
+  if (apiVersion === 'policy/v1' && served !== 'v1')
+    throw badRequest(unknownEvictionVersionMessage(apiVersion));
 }
 
 /** The NamespaceLifecycle admission for creates: nothing new in a namespace that is being deleted. */
@@ -162,6 +175,7 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
     case Verb.Create: {
       if (route.subresource === 'eviction') {
         const body = parseJson(await readBody(rr.req));
+        checkEvictionVersion(ctx, body);
         admitCreate(store, route, route.name!);
         const status = ctx.hooks.evict(ns ?? '', route.name!, body);
         sendJson(rr.res, 201, status);
