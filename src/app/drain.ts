@@ -1,10 +1,13 @@
 // Drains one (already cordoned) node with kubectl's semantics: plan with the filters (any refusal evicts
 // nothing), evict all in parallel, retry 429s with a short backoff (and at once when a pod of the same PDB
 // goes away), treat 500 as fatal for that pod, then wait for the pods to be gone through the watch-based port.
+// As kubectl does: a pod terminating longer than --skip-wait-for-delete-timeout is no longer waited for, and an
+// eviction refused because the pod's namespace is being deleted (403 NamespaceTerminating) is retried every
+// 5 s until the pod is seen terminating, then the pod is waited for like an evicted one.
 // May import: core, ports, app.
 
 import type { DrainWait } from '../core/events.js';
-import { planDrain, podKey } from '../core/filters.js';
+import { planDrain, podKey, skipLongTerminating, terminatingTooLongAt } from '../core/filters.js';
 import type { WorkloadRef } from '../core/machine.js';
 import { matchesSpec } from '../core/selector.js';
 import type { PdbView, PodView } from '../core/types.js';
@@ -22,6 +25,9 @@ export type DrainOutcome =
   | { readonly ok: false; readonly message: string; readonly aborted: boolean };
 
 type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'serverTime' | 'emit'>;
+
+/** kubectl's retry delay for an eviction refused in a namespace that is being deleted. */
+export const NAMESPACE_TERMINATING_RETRY_MS = 5_000;
 
 /** PDBs that select the pod, by namespace/name. */
 export function pdbsFor(pod: PodView, pdbs: readonly PdbView[]): PdbView[] {
@@ -90,6 +96,17 @@ export async function drainNode(
   const failed = new AbortController();
   const signal = anySignal(runSignal, timeout.signal, failed.signal);
   const wake = new Wake();
+  /** Pod key → its deletionTimestamp (server clock), as listed or as the watch saw it. */
+  const terminatingSince = new Map<string, number>();
+  const sawTerminating = new Wake();
+  const gone = new Set<string>();
+  const skipped = new Set<string>(); // terminating longer than --skip-wait-for-delete-timeout: not waited for
+  const watchStop = new AbortController();
+  let settle = (): void => undefined;
+  const settled = new Promise<true>((resolve) => (settle = () => resolve(true)));
+  const checkSettled = (): void => {
+    if (refs.every((r) => gone.has(podKey(r)) || skipped.has(podKey(r)))) settle();
+  };
   let fatal: string | undefined;
   const progress = (): void =>
     emit({
@@ -109,11 +126,47 @@ export async function drainNode(
         )
       : undefined;
   const grace = opts.gracePeriodSeconds >= 0 ? opts.gracePeriodSeconds : undefined;
+  const byKey = new Map(plan.evict.map((p) => [podKey(p), p]));
+
+  /** Stops waiting for a pod once it has been terminating longer than --skip-wait-for-delete-timeout. */
+  const skipWhenTooLong = async (key: string, since: number): Promise<void> => {
+    const timeout = opts.skipWaitForDeleteTimeoutSeconds;
+    const pod = byKey.get(key);
+    if (timeout <= 0 || pod === undefined) return;
+    const at = terminatingTooLongAt(since, timeout);
+    while (!signal.aborted && !gone.has(key)) {
+      const now = deps.serverTime.now();
+      const verdict = skipLongTerminating({ ...pod, deletionTimestamp: since }, opts, now);
+      if (verdict !== undefined) {
+        skipped.add(key);
+        done.add(key);
+        waiting.delete(key);
+        emit({
+          type: 'log',
+          at: clock.now(),
+          level: 'warn',
+          node,
+          message: `${key}: ${verdict.message}; not waiting for it`,
+        });
+        progress();
+        checkSettled();
+        return;
+      }
+      await clock.sleep(Math.max(1, at - now), signal).catch(() => undefined);
+    }
+  };
+  const onTerminating = (ref: PodRef, since: number): void => {
+    const key = podKey(ref);
+    if (terminatingSince.has(key)) return;
+    terminatingSince.set(key, since);
+    sawTerminating.notify();
+    void skipWhenTooLong(key, since);
+  };
 
   const evictOne = async (ref: PodRef): Promise<void> => {
     const key = podKey(ref);
     let delay = opts.retryInitialMs;
-    while (!signal.aborted) {
+    while (!signal.aborted && !done.has(key)) {
       let res;
       try {
         res = await cluster.evictPod(ref, grace);
@@ -125,6 +178,20 @@ export async function drainNode(
         done.add(key);
         progress();
         return;
+      }
+      if (res.kind === 'namespace-terminating') {
+        // No eviction can be created in a namespace being deleted. A pod already terminating is waited for;
+        // otherwise try again in 5 s, or as soon as the watch sees the pod's deletion start.
+        if (terminatingSince.has(key)) {
+          waiting.delete(key);
+          done.add(key);
+          progress();
+          return;
+        }
+        waiting.set(key, { pod: key, message: res.message });
+        progress();
+        await sawTerminating.wait(clock, NAMESPACE_TERMINATING_RETRY_MS, signal);
+        continue;
       }
       if (res.kind === 'error') {
         fatal = `cannot evict ${key}: ${res.message}${res.code === 500 ? ' (more than one PodDisruptionBudget selects it)' : ''}`;
@@ -139,7 +206,6 @@ export async function drainNode(
     }
   };
 
-  const gone = new Set<string>();
   const goneWatch = cluster
     .waitPodsGone(
       refs,
@@ -149,20 +215,23 @@ export async function drainNode(
         waiting.delete(podKey(ref));
         wake.notify(); // a pod went away: a PDB may allow the next eviction now
         progress();
+        checkSettled();
       },
-      signal,
+      anySignal(signal, watchStop.signal),
       // Watch the node's pods from the list just made: no second list to learn which are still there.
       listed.version === undefined ? undefined : { node, version: listed.version },
+      onTerminating,
     )
     .then(
       () => true,
       () => false,
     );
+  for (const p of plan.evict) if (p.deletionTimestamp !== undefined) onTerminating(p, p.deletionTimestamp);
 
   try {
     progress();
     await Promise.all(refs.map(evictOne));
-    const allGone = signal.aborted ? false : await goneWatch;
+    const allGone = signal.aborted ? false : await Promise.race([goneWatch, settled]);
     if (allGone) return { ok: true, evicted: refs.map(podKey), workloads, pdbs: [...pdbKeys] };
     if (fatal !== undefined) return { ok: false, message: fatal, aborted: false };
     const left = refs.map(podKey).filter((k) => !gone.has(k));
@@ -176,6 +245,7 @@ export async function drainNode(
     }
     return { ok: false, aborted: true, message: `drain interrupted; ${left.length} pod(s) not gone yet` };
   } finally {
+    watchStop.abort();
     timeout.abort();
     await timer;
   }

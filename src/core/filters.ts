@@ -54,11 +54,16 @@ export function isFinished(pod: PodView): boolean {
   return pod.phase === 'Succeeded' || pod.phase === 'Failed';
 }
 
+/** From when a pod whose deletion started at deletionTimestamp has been terminating longer than the timeout. */
+export function terminatingTooLongAt(deletionTimestamp: number, timeoutSeconds: number): number {
+  return deletionTimestamp + (timeoutSeconds + 1) * 1000; // whole seconds since, above the timeout
+}
+
 export const skipLongTerminating: DrainFilter = (pod, opts, now) => {
   const timeout = opts.skipWaitForDeleteTimeoutSeconds;
   if (timeout <= 0 || pod.deletionTimestamp === undefined) return undefined;
+  if (now < terminatingTooLongAt(pod.deletionTimestamp, timeout)) return undefined;
   const seconds = Math.floor((now - pod.deletionTimestamp) / 1000);
-  if (seconds <= timeout) return undefined;
   return {
     action: 'skip',
     reason: FilterReason.Terminating,

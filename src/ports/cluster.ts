@@ -7,6 +7,9 @@ export type EvictResult =
   | { readonly kind: 'evicted' }
   | { readonly kind: 'gone' } // 404: already gone counts as done
   | { readonly kind: 'refused'; readonly code: 429; readonly message: string; readonly pdb?: string }
+  // 403 with the cause NamespaceTerminating: the namespace is being deleted, so no eviction can be created
+  // there. Not a missing permission: the namespace's deletion is removing the pod anyway.
+  | { readonly kind: 'namespace-terminating'; readonly message: string }
   | { readonly kind: 'error'; readonly code: number; readonly message: string };
 
 /** One write to a node: labels, annotations and cordon state together, so a step costs one request. */
@@ -50,14 +53,17 @@ export interface ClusterPort {
   deletePod(pod: PodRef, gracePeriodSeconds?: number): Promise<void>;
   /**
    * Resolves once every pod is gone: NotFound, or the same name with another uid. Watches, not polls.
-   * Calls onGone for each as it goes. Rejects when the signal aborts. With `from` (the pods are all on that
-   * node, as listed at that version) it watches the node's pods from there instead of listing again.
+   * Calls onGone for each as it goes, and onTerminating (when given) with the pod's deletionTimestamp (epoch
+   * ms, on the server's clock) when it is seen with one. Rejects when the signal aborts. With `from` (the
+   * pods are all on that node, as listed at that version) it watches the node's pods from there instead of
+   * listing again.
    */
   waitPodsGone(
     pods: readonly PodRef[],
     onGone: (pod: PodRef) => void,
     signal: AbortSignal,
     from?: { readonly node: string; readonly version: string },
+    onTerminating?: (pod: PodRef, deletionTimestamp: number) => void,
   ): Promise<void>;
   /** Calls onChange with the node's current view now and at every change, until the signal aborts. */
   watchNode(name: string, onChange: (node: NodeView) => void, signal: AbortSignal): Promise<void>;

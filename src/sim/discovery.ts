@@ -1,7 +1,7 @@
 // Discovery documents: /version, /api, /apis, /apis/G, /api/v1 and /apis/G/V, in plain JSON.
 // May import: ./types.js, ./resources.js.
 import type { ResourceType } from './types.js';
-import { apiVersionOf, subresourcesOf } from './resources.js';
+import { apiVersionOf, SUBRESOURCES, type SubresourceType } from './resources.js';
 
 export interface ServerVersion {
   readonly major: string;
@@ -68,6 +68,7 @@ export function apiResourceListDoc(
   types: readonly ResourceType[],
   group: string,
   version: string,
+  subresources: readonly SubresourceType[] = SUBRESOURCES,
 ): Record<string, unknown> | undefined {
   const served = types.filter((t) => t.group === group && t.version === version);
   if (served.length === 0) return undefined;
@@ -84,7 +85,7 @@ export function apiResourceListDoc(
         ? { categories: ['all'] }
         : {}),
     });
-    for (const s of subresourcesOf(t.resource)) {
+    for (const s of subresources.filter((x) => x.parent === t.resource)) {
       const foreign = s.group !== t.group || s.version !== t.version;
       resources.push({
         name: s.name,

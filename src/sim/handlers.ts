@@ -1,11 +1,11 @@
 // Resource requests of the simulated API server: get, list, watch, create, update, patch, delete and the
 // pods/eviction and pods/log subresources, translated into Store calls.
 // May import: ./types.js, ./status.js, ./routes.js, ./tables.js, ./http.js, ./watch-stream.js, ./resources.js,
-// ./request-parts.js, ./patch.js, ./scale.js, ./openapi/field-validation.js.
+// ./request-parts.js, ./patch.js, ./scale.js, ./openapi/field-validation.js, ./api-level.js.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject, ListResult, SimClock, Store } from './types.js';
 import { PatchType } from './types.js';
-import { badRequest, methodNotAllowed, notFound, StatusError } from './status.js';
+import { badRequest, methodNotAllowed, namespaceTerminating, notFound, StatusError } from './status.js';
 import { queryFlag, queryInt, Verb, type ResourceRoute } from './routes.js';
 import { parseIncludeObject, toTable, wantsTable } from './tables.js';
 import {
@@ -29,6 +29,7 @@ import {
 import { apiVersionOf, subresourceFor } from './resources.js';
 import { patchedScale, scaleOf, writeScale } from './scale.js';
 import { checkFields, fieldValidationOf } from './openapi/field-validation.js';
+import { unknownEvictionVersionMessage } from './api-level.js';
 
 /** Behaviour the HTTP front delegates to the cluster: evictions (PDB checks) and pod logs. */
 export interface SimHooks {
@@ -42,6 +43,8 @@ export interface HandlerContext {
   readonly store: Store;
   readonly clock: SimClock;
   readonly hooks: SimHooks;
+  /** The version of the Eviction kind pods/eviction accepts (policy/v1beta1 before Kubernetes 1.22). */
+  readonly evictionVersion?: 'v1' | 'v1beta1';
   readonly watchDropAfterSec?: number;
   /** Called each time a watch is dropped by the fault above. */
   readonly onWatchDrop?: () => void;
@@ -131,6 +134,24 @@ async function handleScale(ctx: HandlerContext, rr: ResourceRequest): Promise<vo
   sendJson(rr.res, 200, writeScale(ctx.store, route.type, ns, name, checked.object, isDryRun(q)));
 }
 
+/** An old server cannot decode an Eviction of a version it does not know: 400, before any admission. */
+function checkEvictionVersion(ctx: HandlerContext, body: unknown): void {
+  const apiVersion: unknown = (body as { apiVersion?: unknown } | undefined)?.apiVersion;
+  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('policy/')) return;
+  const served = ctx.evictionVersion ?? 'v1';
+  // policy/v1beta1 Evictions are accepted by every server with the subresource; policy/v1 only from 1.22.
+  if (apiVersion === 'policy/v1' && served !== 'v1')
+    throw badRequest(unknownEvictionVersionMessage(apiVersion));
+}
+
+/** The NamespaceLifecycle admission for creates: nothing new in a namespace that is being deleted. */
+function admitCreate(store: Store, route: ResourceRoute, name: string): void {
+  const ns = route.namespace;
+  if (ns === undefined) return;
+  const phase: unknown = store.tryGet('namespaces', undefined, ns)?.status?.phase;
+  if (phase === 'Terminating') throw namespaceTerminating(route.type, name, ns);
+}
+
 /** Serves one resource request; throws StatusError for the caller to send. */
 export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): Promise<void> {
   const { route, query: q } = rr;
@@ -193,12 +214,15 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
     case Verb.Create: {
       if (route.subresource === 'eviction') {
         const body = parseJson(await readBody(rr.req));
+        checkEvictionVersion(ctx, body);
+        admitCreate(store, route, route.name!);
         const status = ctx.hooks.evict(ns ?? '', route.name!, body);
         sendJson(rr.res, 201, status);
         return;
       }
       if (route.name !== undefined) throw methodNotAllowed();
       const body = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      admitCreate(store, route, body.metadata.name);
       const obj = validated(rr, body, 'create');
       send(ctx, rr, 201, store.create(resource, obj, { dryRun: isDryRun(q) }));
       return;

@@ -170,6 +170,9 @@ async function serve(
   const faults = opts.faults ?? given?.faults;
   const authorize = opts.authorize ?? (opts.rbacRoles ? authorizerFromRoles(opts.rbacRoles) : undefined);
   const token = opts.token ?? randomBytes(24).toString('hex');
+  const wanted = cluster?.scenario.kubernetesVersion?.split('.')[1];
+  const serverVersion: ServerVersion | undefined =
+    opts.serverVersion ?? (wanted ? { major: '1', minor: wanted, gitVersion: `v1.${wanted}.14` } : undefined);
   const pki = await generatePki();
   const server = createSimServer({
     store,
@@ -178,7 +181,7 @@ async function serve(
     token,
     pki,
     ...(faults ? { faults } : {}),
-    ...(opts.serverVersion ? { serverVersion: opts.serverVersion } : {}),
+    ...(serverVersion ? { serverVersion } : {}),
     ...(authorize ? { authorize } : {}),
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),

@@ -110,3 +110,13 @@ export function unique(names: readonly string[], path: string): void {
     seen.add(n);
   });
 }
+
+/** The Kubernetes versions a scenario may ask the server to be: "1.<minor>", from 1.16 to 1.33. */
+export function kubernetesVersion(v: unknown, path: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = typeof v === 'string' ? /^1\.(\d{1,2})$/.exec(v) : null;
+  const minor = m ? Number(m[1]) : NaN;
+  if (!(minor >= 16 && minor <= 33))
+    fail(path, `expected "1.<minor>" from "1.16" to "1.33" (e.g. "1.21"), got ${JSON.stringify(v)}`);
+  return v as string;
+}

@@ -106,6 +106,11 @@ export interface ScenarioFaults {
 
 export interface Scenario {
   readonly seed: number;
+  /**
+   * The Kubernetes version the API server reports ("1.21"), which decides the policy API versions it serves:
+   * before 1.22 evictions are policy/v1beta1, before 1.21 PodDisruptionBudgets too. Default 1.32.
+   */
+  readonly kubernetesVersion?: string;
   readonly namespaces: readonly string[];
   readonly nodes: readonly ScenarioNode[];
   readonly workloads: {

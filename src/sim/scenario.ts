@@ -11,6 +11,7 @@ import {
   dnsName,
   fail,
   intOrPercent,
+  kubernetesVersion,
   num,
   obj,
   only,
@@ -172,7 +173,8 @@ function timing(v: unknown): ScenarioTiming {
 /** Checks an already-parsed document (e.g. from JSON). Throws ScenarioError. */
 export function scenarioFromObject(doc: unknown): Scenario {
   const root: Obj = obj(doc, '(document)');
-  only(root, '', ['seed', 'namespaces', 'nodes', 'workloads', 'timing', 'faults']);
+  only(root, '', ['seed', 'kubernetesVersion', 'namespaces', 'nodes', 'workloads', 'timing', 'faults']);
+  const version = kubernetesVersion(root.kubernetesVersion, 'kubernetesVersion');
   const t = timing(root.timing);
   const nodesRaw = arr(root.nodes, 'nodes');
   if (nodesRaw.length === 0) fail('nodes', 'expected at least one node');
@@ -254,6 +256,7 @@ export function scenarioFromObject(doc: unknown): Scenario {
   );
   return {
     seed: num(root.seed, 'seed', { dflt: 1, integer: true, min: 0 }),
+    ...(version === undefined ? {} : { kubernetesVersion: version }),
     namespaces,
     nodes,
     workloads: { deployments, daemonSets, barePods, staticPods },

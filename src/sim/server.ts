@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { SimClock, Store } from './types.js';
 import type { SimFaults } from './faults-types.js';
 import { forbidden, makeStatus, notFound, statusOf } from './status.js';
-import { RESOURCES, resourceFor } from './resources.js';
+import { apiLevelOf, minorOf } from './api-level.js';
 import { isRouteError, parseResourcePath, verbOf, type ResourceRoute } from './routes.js';
 import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, versionDoc } from './discovery.js';
 import type { ServerVersion } from './discovery.js';
@@ -105,8 +105,12 @@ export function createSimServer(opts: SimServerOptions): SimServer {
     return h === `Bearer ${opts.token}`;
   }
 
+  const version = opts.serverVersion ?? DEFAULT_VERSION;
+  // The server's version decides which policy API versions it serves (evictions, PDBs).
+  const level = apiLevelOf(minorOf(version.minor) ?? Number(DEFAULT_VERSION.minor));
+  const types = level.types;
+
   function discovery(path: string, req: IncomingMessage, res: ServerResponse): boolean {
-    const version = opts.serverVersion ?? DEFAULT_VERSION;
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {
       sendText(res, 200, 'ok');
       return true;
@@ -120,7 +124,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
       return true;
     }
     if (path === '/apis') {
-      sendJson(res, 200, apiGroupListDoc(RESOURCES));
+      sendJson(res, 200, apiGroupListDoc(types));
       return true;
     }
     if (path === '/') {
@@ -141,16 +145,17 @@ export function createSimServer(opts: SimServerOptions): SimServer {
     }
     if (path.startsWith('/openapi/')) {
       const gitVersion = versionDoc(version)['gitVersion'] ?? '';
-      if (!serveOpenApi(path, req.headers.accept, res, RESOURCES, gitVersion))
+      if (!serveOpenApi(path, req.headers.accept, res, types, gitVersion))
         sendStatus(res, notFound('', undefined).status);
       return true;
     }
     const parts = path.split('/').filter(Boolean);
     let doc: Record<string, unknown> | undefined;
-    if (parts[0] === 'api' && parts.length === 2) doc = apiResourceListDoc(RESOURCES, '', parts[1]!);
-    else if (parts[0] === 'apis' && parts.length === 2) doc = apiGroupDoc(RESOURCES, parts[1]!);
+    if (parts[0] === 'api' && parts.length === 2)
+      doc = apiResourceListDoc(types, '', parts[1]!, level.subresources);
+    else if (parts[0] === 'apis' && parts.length === 2) doc = apiGroupDoc(types, parts[1]!);
     else if (parts[0] === 'apis' && parts.length === 3)
-      doc = apiResourceListDoc(RESOURCES, parts[1]!, parts[2]!);
+      doc = apiResourceListDoc(types, parts[1]!, parts[2]!, level.subresources);
     else return false;
     if (doc) sendJson(res, 200, doc);
     else sendStatus(res, notFound('', undefined).status);
@@ -193,7 +198,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
       count(`get ${path}`);
       return;
     }
-    const route = parseResourcePath(path, resourceFor);
+    const route = parseResourcePath(path, level.lookup);
     if (route === undefined || isRouteError(route)) {
       count(`unknown ${path}`);
       sendStatus(res, notFound('', undefined).status);
@@ -234,6 +239,7 @@ export function createSimServer(opts: SimServerOptions): SimServer {
         store: opts.store,
         clock: opts.clock,
         hooks: opts.hooks,
+        evictionVersion: level.eviction,
         ...(faults?.watchDropEverySec
           ? { watchDropAfterSec: faults.watchDropEverySec, onWatchDrop: () => watchDrops++ }
           : {}),

@@ -230,6 +230,30 @@ export function forbidden(message: string, ref?: ResourceRef, name?: string): St
   });
 }
 
+/**
+ * 403 from the NamespaceLifecycle admission: nothing new may be created in a namespace being deleted (an
+ * eviction included). The cause (reason NamespaceTerminating, field metadata.namespace) tells it apart from
+ * a missing permission.
+ */
+export function namespaceTerminating(ref: ResourceRef, name: string, namespace: string): StatusError {
+  const e = forbidden(
+    `unable to create new content in namespace ${namespace} because it is being terminated`,
+    ref,
+    name,
+  );
+  e.status.details = {
+    ...e.status.details,
+    causes: [
+      {
+        reason: 'NamespaceTerminating',
+        message: `namespace ${namespace} is being terminated`,
+        field: 'metadata.namespace',
+      },
+    ],
+  };
+  return e;
+}
+
 /** 503: the server is unavailable (for fault injection). */
 export function serviceUnavailable(
   message = 'the server is currently unable to handle the request',

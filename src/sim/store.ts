@@ -207,6 +207,8 @@ export function createStore(clock: SimClock, opts: StoreOptions = {}): Store {
       ...cur,
       metadata: { ...cur.metadata, deletionTimestamp: at, deletionGracePeriodSeconds: grace },
     };
+    // A namespace kept by its finalizers is Terminating, as the namespace registry marks it.
+    if (resource === 'namespaces') next.status = { ...(cur.status ?? {}), phase: 'Terminating' };
     return write(t, WatchEventType.Modified, next, cur);
   };
 

@@ -35,9 +35,11 @@ export interface WatchRequest {
 }
 
 /** Adds kind and apiVersion when the object lacks them. */
+/** The object as served at this type's version (one stored object may be served at several versions). */
 export function withKind(obj: KObject, type: ResourceType): KObject {
-  if (obj.kind && obj.apiVersion) return obj;
-  return { ...obj, kind: obj.kind || type.kind, apiVersion: obj.apiVersion || apiVersionOf(type) };
+  const apiVersion = apiVersionOf(type);
+  if (obj.kind === type.kind && obj.apiVersion === apiVersion) return obj;
+  return { ...obj, kind: type.kind, apiVersion };
 }
 
 function bookmark(type: ResourceType, rv: string, annotations?: Record<string, string>): KObject {

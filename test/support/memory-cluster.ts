@@ -42,6 +42,8 @@ export class MemoryCluster implements ClusterPort {
   private version = 0;
   /** Hook for tests: return a result to override an eviction (e.g. a 500). */
   evictHook: ((pod: MemPod) => EvictResult | undefined) | undefined;
+  /** Namespaces being deleted: evictions there are refused (403 NamespaceTerminating), as the API server does. */
+  readonly terminatingNamespaces = new Set<string>();
   private listeners = new Set<() => void>();
 
   constructor(
@@ -190,6 +192,12 @@ export class MemoryCluster implements ClusterPort {
     if (p === undefined || p.uid !== ref.uid) return { kind: 'gone' };
     const hooked = this.evictHook?.(p);
     if (hooked !== undefined) return hooked;
+    if (this.terminatingNamespaces.has(p.namespace)) {
+      return {
+        kind: 'namespace-terminating',
+        message: `pods "${p.name}" is forbidden: unable to create new content in namespace ${p.namespace} because it is being terminated`,
+      };
+    }
     const skipPdb = p.phase !== 'Running' || p.deletionTimestamp !== undefined;
     if (!skipPdb) {
       const pdbs = this.pdbs.filter((b) => b.namespace === p.namespace && matchesSpec(b.selector, p.labels));
@@ -220,6 +228,7 @@ export class MemoryCluster implements ClusterPort {
     onGone: (pod: PodRef) => void,
     signal: AbortSignal,
     from?: { readonly node: string; readonly version: string },
+    onTerminating?: (pod: PodRef, deletionTimestamp: number) => void,
   ): Promise<void> {
     this.waitFroms.push(from === undefined ? undefined : { ...from });
     const left = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
@@ -230,6 +239,8 @@ export class MemoryCluster implements ClusterPort {
           if (p === undefined || p.uid !== ref.uid) {
             left.delete(key);
             onGone(ref);
+          } else if (p.deletionTimestamp !== undefined) {
+            onTerminating?.(ref, p.deletionTimestamp);
           }
         }
         if (left.size === 0) finish();
@@ -276,11 +287,13 @@ export class MemoryCluster implements ClusterPort {
 
   // --- behaviour -------------------------------------------------------------------------------------------
 
-  private terminate(p: MemPod, _grace?: number): void {
+  /** Starts the pod's deletion (as an eviction, a DELETE or a namespace's deletion does). */
+  terminate(p: MemPod, _grace?: number): void {
     if (p.deletionTimestamp !== undefined) return;
     p.deletionTimestamp = this.clock.now();
     p.ready = false;
     this.changed();
+    if (p.stuck) return;
     this.clock.schedule(this.timing.terminateMs, () => {
       const key = `${p.namespace}/${p.name}`;
       if (this.pods.get(key) !== p) return;

@@ -38,6 +38,8 @@ export interface MemPod {
   hasEmptyDir: boolean;
   ready: boolean;
   deletionTimestamp?: number;
+  /** Once terminating, never goes (a finalizer nobody removes, a kubelet that never confirms). */
+  stuck?: boolean;
 }
 
 export interface MemPdb {

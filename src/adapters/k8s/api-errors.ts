@@ -47,6 +47,19 @@ export function apiMessage(err: unknown): string {
   return code === undefined ? text : `HTTP ${code}: ${text}`;
 }
 
+/** Whether the Status lists a cause of this type (its JSON name is `reason`), as apimachinery's HasStatusCause. */
+export function hasStatusCause(err: unknown, type: string): boolean {
+  return (statusBody(err)?.details?.causes ?? []).some((c) => c.reason === type);
+}
+
+/**
+ * A 403 from the NamespaceLifecycle admission: the namespace is being deleted, so nothing new can be created
+ * in it. Not a missing permission.
+ */
+export function isNamespaceTerminating(err: unknown): boolean {
+  return apiCode(err) === 403 && hasStatusCause(err, 'NamespaceTerminating');
+}
+
 export function isNotFound(err: unknown): boolean {
   return apiCode(err) === 404;
 }

@@ -6,6 +6,7 @@ import {
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   PolicyV1Api,
   ServerConfiguration,
   Watch,
@@ -22,6 +23,8 @@ export interface K8sClients {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly policy: PolicyV1Api;
+  /** Generic group/version access: policy/v1beta1 on clusters older than 1.21. */
+  readonly custom: CustomObjectsApi;
   readonly coordination: CoordinationV1Api;
   readonly watch: Watch;
   /** The API server's clock, estimated from every response's Date header (watches excepted). */
@@ -71,6 +74,7 @@ export function makeClients(kc: KubeConfig, opts: ClientOptions = {}): K8sClient
     core: new CoreV1Api(config),
     apps: new AppsV1Api(config),
     policy: new PolicyV1Api(config),
+    custom: new CustomObjectsApi(config),
     coordination: new CoordinationV1Api(config),
     watch: new Watch(kc),
     serverTime,

@@ -1,12 +1,13 @@
 // The watch-based parts of the ClusterPort: waiting for pods to be gone and following one node.
-// A pod is gone when it is NotFound or its name now has another uid.
+// A pod is gone when it is NotFound or its name now has another uid; a pod seen with a deletionTimestamp
+// is reported as terminating (the caller decides how long it still waits for it).
 // May import: core, ports, sibling k8s adapter files and @kubernetes/client-node types.
 
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { NodeView } from '../../core/types.js';
 import type { PodRef } from '../../ports/cluster.js';
 import type { K8sClients } from './client.js';
-import { toNodeView } from './convert.js';
+import { toMs, toNodeView } from './convert.js';
 import { listAll } from './paging.js';
 import { watchLoop } from './watch-loop.js';
 import type { WatchEventKind } from './watch-loop.js';
@@ -24,6 +25,7 @@ export function waitPodsGone(
   onGone: (pod: PodRef) => void,
   signal: AbortSignal,
   from?: { readonly node: string; readonly version: string },
+  onTerminating?: (pod: PodRef, deletionTimestamp: number) => void,
 ): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
   const pending = new Map<string, PodRef>(pods.map((p) => [keyOf(p.namespace, p.name), p]));
@@ -42,6 +44,11 @@ export function waitPodsGone(
         resolve();
       }
     };
+    const terminating = (key: string, pod: V1Pod): void => {
+      const ref = pending.get(key);
+      const at = toMs(pod.metadata?.deletionTimestamp as Date | string | undefined);
+      if (ref && at !== undefined && onTerminating) onTerminating(ref, at);
+    };
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
 
@@ -51,15 +58,14 @@ export function waitPodsGone(
      */
     const onList = (items: V1Pod[], namespace?: string): void => {
       const present = new Map(
-        items.map((p) => [
-          keyOf(namespace ?? p.metadata?.namespace ?? '', p.metadata?.name ?? ''),
-          p.metadata?.uid ?? '',
-        ]),
+        items.map((p) => [keyOf(namespace ?? p.metadata?.namespace ?? '', p.metadata?.name ?? ''), p]),
       );
       for (const [key, ref] of [...pending]) {
         if (namespace !== undefined && ref.namespace !== namespace) continue;
-        const uid = present.get(key);
-        if (uid === undefined || (ref.uid && uid !== ref.uid)) markGone(key);
+        const pod = present.get(key);
+        const uid = pod?.metadata?.uid ?? '';
+        if (pod === undefined || (ref.uid && uid !== ref.uid)) markGone(key);
+        else terminating(key, pod);
       }
     };
     const onEvent = (kind: WatchEventKind, pod: V1Pod, namespace?: string): void => {
@@ -68,6 +74,7 @@ export function waitPodsGone(
       if (!ref) return;
       const sameUid = !ref.uid || pod.metadata?.uid === ref.uid;
       if ((kind === 'DELETED' && sameUid) || !sameUid) markGone(key);
+      else terminating(key, pod);
     };
 
     let loops: Promise<void>[];

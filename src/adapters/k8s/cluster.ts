@@ -1,6 +1,8 @@
 // The ClusterPort on the Kubernetes API through client-node: paged lists, cordon patches as kubectl sends them,
-// policy/v1 evictions, and watch-based waits. A 403 becomes PermissionError naming the verb and resource; a
-// node patch with a stale resourceVersion becomes ConflictError.
+// evictions in the version the server takes (policy/v1, or policy/v1beta1 before 1.22, found through
+// discovery as kubectl does), and watch-based waits. A 403 becomes PermissionError naming the verb and resource
+// (except an eviction refused in a namespace being deleted); a node patch with a stale resourceVersion
+// becomes ConflictError.
 // May import: core, ports, sibling k8s adapter files and @kubernetes/client-node.
 
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
@@ -15,11 +17,13 @@ import {
   firstContactError,
   guarded,
   isConflict,
+  isNamespaceTerminating,
   isNotFound,
   rethrow,
   statusBody,
 } from './api-errors.js';
-import { toNodeView, toPdbView, toPodView } from './convert.js';
+import { toNodeView, toPodView } from './convert.js';
+import { discoverEvictionVersion, listPdbsServed, type EvictionVersion } from './policy-versions.js';
 import { listAll } from './paging.js';
 import { waitPodsGone, watchNode } from './cluster-watch.js';
 
@@ -126,36 +130,69 @@ export class KubernetesCluster implements ClusterPort {
   }
 
   async listPdbs(): Promise<PdbView[]> {
-    const { items } = await guarded('list', 'poddisruptionbudgets', () =>
-      listAll((page) => this.clients.policy.listPodDisruptionBudgetForAllNamespaces(page)),
-    );
-    return items.map(toPdbView);
+    return listPdbsServed(this.clients, this.policyState);
   }
 
+  /** What the server serves under policy, learnt once per process: PDB versions and the Eviction version. */
+  private readonly policyState: { pdbVersion?: 'v1' | 'v1beta1' } = {};
+  /** Set once a policy/v1 Eviction was answered 400: what discovery says pods/eviction takes. */
+  private evictionVersion: Promise<EvictionVersion | undefined> | undefined;
+
+  /**
+   * Sends policy/v1 Evictions, which every server since 1.22 takes, so a current cluster costs no discovery.
+   * An older server cannot decode one (400 BadRequest): then /api/v1 discovery says which version it takes,
+   * as kubectl's CheckEvictionSupport does, and that version is sent from then on.
+   */
   async evictPod(pod: PodRef, gracePeriodSeconds?: number): Promise<EvictResult> {
-    const body: V1Eviction = {
-      apiVersion: 'policy/v1',
-      kind: 'Eviction',
-      metadata: { name: pod.name, namespace: pod.namespace },
-      deleteOptions: {
-        ...(gracePeriodSeconds === undefined || gracePeriodSeconds < 0 ? {} : { gracePeriodSeconds }),
-        ...(pod.uid ? { preconditions: { uid: pod.uid } } : {}),
-      },
-    };
-    try {
-      await this.clients.core.createNamespacedPodEviction({ name: pod.name, namespace: pod.namespace, body });
-      return { kind: 'evicted' };
-    } catch (err) {
-      const code = apiCode(err);
-      // 404: already gone. 409 on our uid precondition: the pod we meant was replaced, so it is gone too.
-      if (code === 404 || (code === 409 && pod.uid)) return { kind: 'gone' };
-      if (code === 403) rethrow(err, 'create', 'pods/eviction');
-      if (code === 429) {
-        const pdb = pdbFromRefusal(statusBody(err));
-        return { kind: 'refused', code: 429, message: apiMessage(err), ...(pdb ? { pdb } : {}) };
+    for (;;) {
+      const known = this.evictionVersion === undefined ? 'policy/v1' : await this.evictionVersion;
+      if (known === undefined) {
+        // kubectl would delete the pods instead, bypassing every PodDisruptionBudget: unknown is unsafe.
+        return {
+          kind: 'error',
+          code: 0,
+          message:
+            'the API server lists no pods/eviction subresource in /api/v1, so PodDisruptionBudgets cannot be honoured; not deleting pods instead',
+        };
       }
-      if (code === undefined) throw err;
-      return { kind: 'error', code, message: apiMessage(err) };
+      const body: V1Eviction = {
+        apiVersion: known,
+        kind: 'Eviction',
+        metadata: { name: pod.name, namespace: pod.namespace },
+        deleteOptions: {
+          ...(gracePeriodSeconds === undefined || gracePeriodSeconds < 0 ? {} : { gracePeriodSeconds }),
+          ...(pod.uid ? { preconditions: { uid: pod.uid } } : {}),
+        },
+      };
+      try {
+        await this.clients.core.createNamespacedPodEviction({
+          name: pod.name,
+          namespace: pod.namespace,
+          body,
+        });
+        return { kind: 'evicted' };
+      } catch (err) {
+        const code = apiCode(err);
+        if (code === 400) {
+          // Parallel evictions share one look-up; a failed one is tried again next time.
+          if (this.evictionVersion === undefined) {
+            const found = guarded('get', 'discovery /api/v1', () => discoverEvictionVersion(this.clients));
+            this.evictionVersion = found;
+            found.catch(() => (this.evictionVersion = undefined));
+          }
+          if ((await this.evictionVersion) !== known) continue;
+        }
+        // 404: already gone. 409 on our uid precondition: the pod we meant was replaced, so it is gone too.
+        if (code === 404 || (code === 409 && pod.uid)) return { kind: 'gone' };
+        if (isNamespaceTerminating(err)) return { kind: 'namespace-terminating', message: apiMessage(err) };
+        if (code === 403) rethrow(err, 'create', 'pods/eviction');
+        if (code === 429) {
+          const pdb = pdbFromRefusal(statusBody(err));
+          return { kind: 'refused', code: 429, message: apiMessage(err), ...(pdb ? { pdb } : {}) };
+        }
+        if (code === undefined) throw err;
+        return { kind: 'error', code, message: apiMessage(err) };
+      }
     }
   }
 
@@ -178,8 +215,9 @@ export class KubernetesCluster implements ClusterPort {
     onGone: (pod: PodRef) => void,
     signal: AbortSignal,
     from?: { readonly node: string; readonly version: string },
+    onTerminating?: (pod: PodRef, deletionTimestamp: number) => void,
   ): Promise<void> {
-    return waitPodsGone(this.clients, pods, onGone, signal, from);
+    return waitPodsGone(this.clients, pods, onGone, signal, from, onTerminating);
   }
 
   watchNode(name: string, onChange: (node: NodeView) => void, signal: AbortSignal): Promise<void> {
