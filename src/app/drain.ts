@@ -4,11 +4,12 @@
 // May import: core, ports, app.
 
 import type { DrainWait } from '../core/events.js';
-import { planDrain, podKey } from '../core/filters.js';
+import { podKey } from '../core/filters.js';
 import type { WorkloadRef } from '../core/machine.js';
 import { matchesSpec } from '../core/selector.js';
 import type { PdbView, PodView } from '../core/types.js';
 import type { PodRef } from '../ports/cluster.js';
+import { DaemonSetLookup, planNodeDrain } from './drain-facts.js';
 import type { DrainRunOptions, RunDeps } from './types.js';
 import { anySignal, errorMessage, Wake } from './util.js';
 
@@ -21,7 +22,10 @@ export type DrainOutcome =
     }
   | { readonly ok: false; readonly message: string; readonly aborted: boolean };
 
-type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'serverTime' | 'emit'>;
+type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'serverTime' | 'emit'> & {
+  /** The run's DaemonSet lookups (a fresh one, remembering nothing, when absent). */
+  readonly daemonSets?: DaemonSetLookup;
+};
 
 /** PDBs that select the pod, by namespace/name. */
 export function pdbsFor(pod: PodView, pdbs: readonly PdbView[]): PdbView[] {
@@ -68,10 +72,12 @@ export async function drainNode(
   runSignal?: AbortSignal,
 ): Promise<DrainOutcome> {
   const { cluster, clock, emit } = deps;
-  const listed = await cluster.listPodsOnNode(node, opts.podSelector);
   // Pods' deletion timestamps are on the API server's clock: so is the time they are judged against.
-  const plan = planDrain(listed.items, opts, deps.serverTime.now());
+  const lookup = deps.daemonSets ?? new DaemonSetLookup(cluster);
+  const { listed, plan } = await planNodeDrain(cluster, lookup, node, opts, () => deps.serverTime.now());
   if (!plan.ok) return { ok: false, message: plan.message, aborted: false };
+  for (const w of plan.warnings)
+    emit({ type: 'log', at: clock.now(), level: 'warn', node, message: w.message });
   const pdbList = await cluster.listPdbs();
   const workloads = await snapshotWorkloads(deps, plan.evict);
   const pdbKeys = new Set<string>();

@@ -132,6 +132,16 @@ export class KubernetesCluster implements ClusterPort {
     return items.map(toPdbView);
   }
 
+  async getDaemonSet(namespace: string, name: string): Promise<{ readonly uid: string } | undefined> {
+    try {
+      const ds = await this.clients.apps.readNamespacedDaemonSet({ name, namespace });
+      return { uid: ds.metadata?.uid ?? '' };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      return rethrow(err, 'get', 'daemonsets');
+    }
+  }
+
   async evictPod(pod: PodRef, gracePeriodSeconds?: number): Promise<EvictResult> {
     const body: V1Eviction = {
       apiVersion: 'policy/v1',
