@@ -4,7 +4,7 @@
 // May import: core, ports, app.
 
 import type { DrainWait } from '../core/events.js';
-import { FilterReason, podKey } from '../core/filters.js';
+import { podKey } from '../core/filters.js';
 import type { WorkloadRef } from '../core/machine.js';
 import { matchesSpec } from '../core/selector.js';
 import type { PdbView, PodView } from '../core/types.js';
@@ -79,13 +79,11 @@ export async function drainNode(
   for (const w of plan.warnings)
     emit({ type: 'log', at: clock.now(), level: 'warn', node, message: w.message });
   const pdbList = await cluster.listPdbs();
-  // An orphan's DaemonSet is gone: nothing brings it back, so the health check after the reboot does not wait for it.
-  const orphans = new Set(
-    plan.warnings.filter((w) => w.reason === FilterReason.Orphan).flatMap((w) => w.pods),
-  );
+  // Only finished DaemonSet pods and orphans are ever evicted: the DaemonSet's live pods stay, and an orphan's
+  // DaemonSet is gone, so the health check after the reboot has nothing of a DaemonSet's to wait for.
   const workloads = await snapshotWorkloads(
     deps,
-    plan.evict.filter((p) => !orphans.has(podKey(p))),
+    plan.evict.filter((p) => p.owner?.kind !== 'DaemonSet'),
   );
   const pdbKeys = new Set<string>();
   const pdbOf = new Map<string, string>();
