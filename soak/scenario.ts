@@ -118,6 +118,7 @@ function barePods(random: Random, names: readonly string[], needing: readonly st
       namespace: 'data',
       node: pick(random, i % 2 === 0 ? needing : names),
       emptyDir: i % 3 === 0,
+      phase: 'Running',
     });
   }
   return out;
@@ -175,6 +176,7 @@ export function soakCluster(seed: number, size: SoakSize): SoakCluster {
     nodes,
     workloads: {
       deployments: deployments(random),
+      orphanedPods: [],
       daemonSets: [
         { name: 'kube-proxy', namespace: 'kube-system' },
         { name: 'node-exporter', namespace: 'monitoring' },

@@ -7,11 +7,12 @@
 // May import: core, ports, app.
 
 import type { DrainWait } from '../core/events.js';
-import { planDrain, podKey, skipLongTerminating, terminatingTooLongAt } from '../core/filters.js';
+import { NO_FACTS, podKey, skipLongTerminating, terminatingTooLongAt } from '../core/filters.js';
 import type { WorkloadRef } from '../core/machine.js';
 import { matchesSpec } from '../core/selector.js';
 import type { PdbView, PodView } from '../core/types.js';
 import type { PodRef } from '../ports/cluster.js';
+import { DaemonSetLookup, planNodeDrain } from './drain-facts.js';
 import type { DrainRunOptions, RunDeps } from './types.js';
 import { anySignal, errorMessage, Wake } from './util.js';
 
@@ -24,7 +25,10 @@ export type DrainOutcome =
     }
   | { readonly ok: false; readonly message: string; readonly aborted: boolean };
 
-type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'serverTime' | 'emit'>;
+type Deps = Pick<RunDeps, 'cluster' | 'clock' | 'serverTime' | 'emit'> & {
+  /** The run's DaemonSet lookups (a fresh one, remembering nothing, when absent). */
+  readonly daemonSets?: DaemonSetLookup;
+};
 
 /** kubectl's retry delay for an eviction refused in a namespace that is being deleted. */
 export const NAMESPACE_TERMINATING_RETRY_MS = 5_000;
@@ -74,12 +78,19 @@ export async function drainNode(
   runSignal?: AbortSignal,
 ): Promise<DrainOutcome> {
   const { cluster, clock, emit } = deps;
-  const listed = await cluster.listPodsOnNode(node, opts.podSelector);
   // Pods' deletion timestamps are on the API server's clock: so is the time they are judged against.
-  const plan = planDrain(listed.items, opts, deps.serverTime.now());
+  const lookup = deps.daemonSets ?? new DaemonSetLookup(cluster);
+  const { listed, plan } = await planNodeDrain(cluster, lookup, node, opts, () => deps.serverTime.now());
   if (!plan.ok) return { ok: false, message: plan.message, aborted: false };
+  for (const w of plan.warnings)
+    emit({ type: 'log', at: clock.now(), level: 'warn', node, message: w.message });
   const pdbList = await cluster.listPdbs();
-  const workloads = await snapshotWorkloads(deps, plan.evict);
+  // Only finished DaemonSet pods and orphans are ever evicted: the DaemonSet's live pods stay, and an orphan's
+  // DaemonSet is gone, so the health check after the reboot has nothing of a DaemonSet's to wait for.
+  const workloads = await snapshotWorkloads(
+    deps,
+    plan.evict.filter((p) => p.owner?.kind !== 'DaemonSet'),
+  );
   const pdbKeys = new Set<string>();
   const pdbOf = new Map<string, string>();
   for (const p of plan.evict) {
@@ -136,7 +147,7 @@ export async function drainNode(
     const at = terminatingTooLongAt(since, timeout);
     while (!signal.aborted && !gone.has(key)) {
       const now = deps.serverTime.now();
-      const verdict = skipLongTerminating({ ...pod, deletionTimestamp: since }, opts, now);
+      const verdict = skipLongTerminating({ ...pod, deletionTimestamp: since }, opts, now, NO_FACTS);
       if (verdict !== undefined) {
         skipped.add(key);
         done.add(key);

@@ -234,7 +234,12 @@ function startMarks(r: NodeRun): { annotations: Record<string, string>; labels: 
 
 async function drain(r: NodeRun): Promise<Next> {
   r.step('drain');
-  const d = await drainNode(r.ctx.deps, r.name, r.ctx.opts.drain, r.signal);
+  const d = await drainNode(
+    { ...r.ctx.deps, daemonSets: r.ctx.daemonSets },
+    r.name,
+    r.ctx.opts.drain,
+    r.signal,
+  );
   if (d.ok) {
     await r.h.advance(() => ({ type: 'drained', workloads: d.workloads, pdbs: d.pdbs }));
     return { next: 'gate' };

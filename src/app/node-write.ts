@@ -19,6 +19,7 @@ import {
 import type { NodeView } from '../core/types.js';
 import type { NodePatch } from '../ports/cluster.js';
 import type { LeaseLock } from './lock.js';
+import type { DaemonSetLookup } from './drain-facts.js';
 import type { RunDeps, RunOptions } from './types.js';
 
 export interface NodeCtx {
@@ -26,6 +27,8 @@ export interface NodeCtx {
   readonly opts: RunOptions;
   readonly runId: string;
   readonly lock: LeaseLock;
+  /** This run's DaemonSet lookups, shared by its drains (a DaemonSet seen alive is not read again). */
+  readonly daemonSets: DaemonSetLookup;
 }
 
 /** This run no longer owns the node's record (or its slot): stop touching the node at once, undo nothing. */

@@ -6,11 +6,12 @@
 import { ExitCode } from '../core/errors.js';
 import { STATE_ANNOTATION } from '../core/keys.js';
 import { decideAcquire, describeHolder, type LockRecord } from '../core/lock.js';
-import { planDrain, podKey, type DrainErrorGroup } from '../core/filters.js';
+import { podKey, type DrainErrorGroup } from '../core/filters.js';
 import { parseNodeRecord, resumeDecision, type ResumeDecision } from '../core/machine.js';
 import type { NodeVerdict } from '../core/order.js';
 import type { WindowState } from '../core/window.js';
 import { pdbsFor } from './drain.js';
+import { DaemonSetLookup, planNodeDrain } from './drain-facts.js';
 import { checkBlockers, type ForeignLockVerdict } from './gates.js';
 import { leaseLockFor, survey } from './survey.js';
 import type { RunDeps, RunOptions, RunResult } from './types.js';
@@ -42,6 +43,8 @@ export interface PlanNode {
     readonly evict: readonly string[];
     readonly skipped: readonly { readonly pod: string; readonly reason: string; readonly message: string }[];
     readonly errors: readonly DrainErrorGroup[];
+    /** Pods the drain would delete only because of --force, which will not come back. */
+    readonly warnings: readonly DrainErrorGroup[];
   };
   readonly pdbs: readonly PlanPdb[];
 }
@@ -93,9 +96,9 @@ export async function planRun(
   ];
   const pdbList = ordered.length > 0 ? await cluster.listPdbs() : [];
   const planned: PlanNode[] = [];
+  const daemonSets = new DaemonSetLookup(cluster);
   for (const [i, { node, resumed, why, busy }] of ordered.entries()) {
-    const pods = (await cluster.listPodsOnNode(node.name, opts.drain.podSelector)).items;
-    const d = planDrain(pods, opts.drain, now);
+    const { plan: d } = await planNodeDrain(cluster, daemonSets, node.name, opts.drain, () => now);
     const byPdb = new Map<string, { allowed: number; pods: string[] }>();
     for (const p of d.passing) {
       for (const b of pdbsFor(p, pdbList)) {
@@ -161,6 +164,7 @@ export async function planRun(
           message: s.verdict.message,
         })),
         errors: d.errors,
+        warnings: d.warnings,
       },
       pdbs,
     });
@@ -172,7 +176,7 @@ export async function planRun(
       message:
         resume?.start === 'undo' || resume?.start === 'manual'
           ? `would ${resume.start === 'undo' ? 'undo it, no reboot' : 'leave it to a person'} (#${i + 1}): ${resume.reason}`
-          : `would ${resume ? `resume (${resume.start})` : 'reboot'} #${i + 1}: ${d.message}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
+          : `would ${resume ? `resume (${resume.start})` : 'reboot'} #${i + 1}: ${d.message}${d.warnings.map((w) => `; warning: ${w.message}`).join('')}${pdbs.length ? `; ${pdbs.map((p) => `PDB ${p.pdb} ${p.message}`).join('; ')}` : ''}${blocked.length ? `; blocked: ${blocked.join('; ')}` : ''}`,
     });
   }
   // Nodes left out of every run (opted out, or not rebootable here: not Linux, virtual), each with why.

@@ -12,6 +12,7 @@ import { pickNext } from '../core/order.js';
 import { parseSelector } from '../core/selector.js';
 import type { NodeView } from '../core/types.js';
 import { startGate } from './gates.js';
+import { DaemonSetLookup } from './drain-facts.js';
 import type { NodeCtx } from './node-write.js';
 import { planRun } from './plan.js';
 import { rebootNode, type NodeOutcome, type NodeWork } from './reboot-node.js';
@@ -128,7 +129,7 @@ interface QueueItem {
 async function realRun(deps: RunDeps, opts: RunOptions, runId: string): Promise<RunResult> {
   const { clock, emit } = deps;
   const lock = leaseLockFor(deps, opts, runId);
-  const ctx: NodeCtx = { deps, opts, runId, lock };
+  const ctx: NodeCtx = { deps, opts, runId, lock, daemonSets: new DaemonSetLookup(deps.cluster) };
   const s = await survey(deps, lock, {
     ...(opts.nodeSelector === undefined ? {} : { nodeSelector: opts.nodeSelector }),
     probeConcurrency: opts.probeConcurrency,

@@ -1,9 +1,14 @@
 // Drain pod filters with kubectl drain's semantics, as plain functions run in order (first refusal wins),
 // and planDrain(), which says for one node which pods are evicted, which are skipped and which refuse and why.
-// May import: core/types, core/keys.
+// May import: core/types, core/keys, core/daemonset-owner, core/filter-messages.
 
+import { daemonSetOwnerState, daemonSetToCheck, type DrainFacts } from './daemonset-owner.js';
+import { describeErrorGroup, FilterReason, formatPodList, WARNING_TEXT } from './filter-messages.js';
 import { HELPER_ROLE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './keys.js';
 import type { PodView } from './types.js';
+
+export { describeErrorGroup, FilterReason, formatPodList } from './filter-messages.js';
+export { NO_FACTS, type DaemonSetFact, type DrainFacts } from './daemonset-owner.js';
 
 export const FilterAction = { Evict: 'evict', Skip: 'skip', Error: 'error' } as const;
 export type FilterAction = (typeof FilterAction)[keyof typeof FilterAction];
@@ -33,18 +38,16 @@ export interface FilterVerdict {
   readonly message: string;
 }
 
-/** Returns undefined when it has nothing to say about the pod; the next filter then decides. */
-export type DrainFilter = (pod: PodView, opts: DrainFilterOptions, now: number) => FilterVerdict | undefined;
-
-export const FilterReason = {
-  Helper: 'helper',
-  Terminating: 'terminating',
-  DaemonSet: 'daemonset',
-  Mirror: 'mirror',
-  EmptyDir: 'emptydir',
-  Unowned: 'unowned',
-  Evict: 'evict',
-} as const;
+/**
+ * Returns undefined when it has nothing to say about the pod; the next filter then decides. An `evict` verdict
+ * lets the pod through with a warning (its message); the next filters still run.
+ */
+export type DrainFilter = (
+  pod: PodView,
+  opts: DrainFilterOptions,
+  now: number,
+  facts: DrainFacts,
+) => FilterVerdict | undefined;
 
 export function podKey(pod: { readonly namespace: string; readonly name: string }): string {
   return `${pod.namespace}/${pod.name}`;
@@ -87,9 +90,20 @@ export const helperPods: DrainFilter = (pod) =>
       }
     : undefined;
 
-/** kubectl's daemonSetFilter: a finished DaemonSet pod is deleted like any other; a running one stays or refuses. */
-export const daemonSetPods: DrainFilter = (pod, opts) => {
-  if (pod.owner?.kind !== 'DaemonSet' || isFinished(pod)) return undefined;
+/**
+ * kubectl's daemonSetFilter: a finished DaemonSet pod is deleted like any other; a running one stays or refuses;
+ * one whose DaemonSet is gone (an orphan) refuses unless --force, which deletes it with a warning.
+ */
+export const daemonSetPods: DrainFilter = (pod, opts, _now, facts) => {
+  if (daemonSetToCheck(pod) === undefined || pod.owner === undefined) return undefined;
+  const state = daemonSetOwnerState(pod, facts);
+  if (state.kind === 'unknown')
+    return { action: 'error', reason: FilterReason.DaemonSetUnreadable, message: state.why };
+  if (state.kind === 'orphan') {
+    return opts.force
+      ? { action: 'evict', reason: FilterReason.Orphan, message: `${state.why}: it will not come back` }
+      : { action: 'error', reason: FilterReason.Orphan, message: state.why };
+  }
   if (opts.ignoreDaemonsets) {
     return {
       action: 'skip',
@@ -135,15 +149,24 @@ export function classifyPod(
   pod: PodView,
   opts: DrainFilterOptions,
   now: number,
+  facts: DrainFacts,
   filters: readonly DrainFilter[] = defaultFilters,
 ): FilterVerdict {
+  let warning: FilterVerdict | undefined;
   for (const filter of filters) {
-    const verdict = filter(pod, opts, now);
-    if (verdict !== undefined && verdict.action !== 'evict') return verdict;
+    const verdict = filter(pod, opts, now, facts);
+    if (verdict === undefined) continue;
+    if (verdict.action !== 'evict') return verdict;
+    warning = verdict; // as kubectl, the last warning is the one kept
   }
-  const warning =
-    pod.owner === undefined && !isFinished(pod) ? ' (no controller: it will not come back)' : '';
-  return { action: 'evict', reason: FilterReason.Evict, message: `will be evicted${warning}` };
+  if (warning !== undefined) return warning;
+  if (pod.owner === undefined && !isFinished(pod))
+    return {
+      action: 'evict',
+      reason: FilterReason.Unowned,
+      message: 'has no controller: it will not come back',
+    };
+  return { action: 'evict', reason: FilterReason.Evict, message: 'will be evicted' };
 }
 
 export interface PodDecision {
@@ -165,73 +188,56 @@ export interface DrainPlan {
   readonly passing: readonly PodView[];
   readonly skipped: readonly PodDecision[];
   readonly errors: readonly DrainErrorGroup[];
+  /** Pods evicted with a warning (kubectl's "Warning: deleting Pods that declare no controller: …"). */
+  readonly warnings: readonly DrainErrorGroup[];
   /** False when any pod refuses: then nothing on the node may be evicted. */
   readonly ok: boolean;
   /** One line: the error groups joined, or a summary of what would happen. */
   readonly message: string;
 }
 
-const ERROR_TEXT: Readonly<Record<string, { one: string; many: string; fix: string }>> = {
-  [FilterReason.DaemonSet]: {
-    one: 'pod is managed by a DaemonSet',
-    many: 'pods are managed by a DaemonSet',
-    fix: 'use --ignore-daemonsets',
-  },
-  [FilterReason.EmptyDir]: {
-    one: 'pod uses emptyDir local storage',
-    many: 'pods use emptyDir local storage',
-    fix: 'use --delete-emptydir-data; their data is lost',
-  },
-  [FilterReason.Unowned]: {
-    one: 'pod has no controller',
-    many: 'pods have no controller',
-    fix: 'use --force; they will not be recreated',
-  },
-};
+type Groups = Map<string, { pods: string[]; samples: Set<string> }>;
 
-const LIST_LIMIT = 5;
-
-export function formatPodList(names: readonly string[]): string {
-  const shown = names.slice(0, LIST_LIMIT).join(', ');
-  return names.length > LIST_LIMIT ? `${shown}, … (${names.length - LIST_LIMIT} more)` : shown;
-}
-
-export function describeErrorGroup(reason: string, pods: readonly string[], sample?: string): string {
-  const text = ERROR_TEXT[reason];
-  if (text === undefined) {
-    return `${pods.length} ${pods.length === 1 ? 'pod' : 'pods'} refused (${sample ?? reason}): ${formatPodList(pods)}`;
-  }
-  return `${pods.length} ${pods.length === 1 ? text.one : text.many}: ${formatPodList(pods)} (${text.fix})`;
+function addTo(groups: Groups, verdict: FilterVerdict, pod: PodView): void {
+  const group = groups.get(verdict.reason) ?? { pods: [], samples: new Set<string>() };
+  group.pods.push(podKey(pod));
+  group.samples.add(verdict.message);
+  groups.set(verdict.reason, group);
 }
 
 export function planDrain(
   pods: readonly PodView[],
   opts: DrainFilterOptions,
   now: number,
+  facts: DrainFacts,
   filters: readonly DrainFilter[] = defaultFilters,
 ): DrainPlan {
   const sorted = [...pods].sort((a, b) => podKey(a).localeCompare(podKey(b)));
   const evict: PodView[] = [];
   const skipped: PodDecision[] = [];
-  const byReason = new Map<string, { pods: string[]; sample: string }>();
+  const byReason: Groups = new Map();
+  const warned: Groups = new Map();
   for (const pod of sorted) {
-    const verdict = classifyPod(pod, opts, now, filters);
-    if (verdict.action === 'evict') evict.push(pod);
-    else if (verdict.action === 'skip') skipped.push({ pod, verdict });
-    else {
-      const group = byReason.get(verdict.reason) ?? { pods: [], sample: verdict.message };
-      group.pods.push(podKey(pod));
-      byReason.set(verdict.reason, group);
-    }
+    const verdict = classifyPod(pod, opts, now, facts, filters);
+    if (verdict.action === 'evict') {
+      evict.push(pod);
+      if (WARNING_TEXT[verdict.reason] !== undefined) addTo(warned, verdict, pod);
+    } else if (verdict.action === 'skip') skipped.push({ pod, verdict });
+    else addTo(byReason, verdict, pod);
   }
   const errors = [...byReason.entries()].map(([reason, g]) => ({
     reason,
     pods: g.pods,
-    message: describeErrorGroup(reason, g.pods, g.sample),
+    message: describeErrorGroup(reason, g.pods, [...g.samples].join('; ')),
+  }));
+  const warnings = [...warned.entries()].map(([reason, g]) => ({
+    reason,
+    pods: g.pods,
+    message: `${WARNING_TEXT[reason] ?? reason}: ${formatPodList(g.pods)}`,
   }));
   const ok = errors.length === 0;
   const message = ok
     ? `${evict.length} ${evict.length === 1 ? 'pod' : 'pods'} to evict, ${skipped.length} left in place`
     : `cannot drain: ${errors.map((e) => e.message).join('; ')}`;
-  return { evict: ok ? evict : [], passing: evict, skipped, errors, ok, message };
+  return { evict: ok ? evict : [], passing: evict, skipped, errors, warnings, ok, message };
 }

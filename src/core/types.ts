@@ -37,8 +37,12 @@ export interface NodeView {
 }
 
 export interface OwnerRef {
+  /** e.g. apps/v1: kubectl counts only an apps/v1 DaemonSet as a DaemonSet. */
+  readonly apiVersion: string;
   readonly kind: string;
   readonly name: string;
+  /** The owner's uid, when the reference has one: an owner of the same name with another uid is another. */
+  readonly uid?: string;
   readonly controller: boolean;
 }
 

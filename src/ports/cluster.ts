@@ -49,6 +49,8 @@ export interface ClusterPort {
   /** Pods anywhere matching a label selector (blocking pods, health checks). Paged. */
   listPods(opts: { labelSelector?: string; namespace?: string }): Promise<PodView[]>;
   listPdbs(): Promise<PdbView[]>;
+  /** The DaemonSet's uid, or undefined when it does not exist (NotFound). Any other failure rejects. */
+  getDaemonSet(namespace: string, name: string): Promise<{ readonly uid: string } | undefined>;
   evictPod(pod: PodRef, gracePeriodSeconds?: number): Promise<EvictResult>;
   deletePod(pod: PodRef, gracePeriodSeconds?: number): Promise<void>;
   /**

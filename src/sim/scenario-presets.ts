@@ -62,6 +62,7 @@ export function defaultScenario(nodeCount = 3): Scenario {
         { name: 'node-exporter', namespace: 'monitoring' },
       ],
       barePods: [],
+      orphanedPods: [],
       staticPods: withCp
         ? [
             { name: 'kube-apiserver', namespace: 'kube-system', nodes: 'controlPlane' },
@@ -98,6 +99,7 @@ export function scaleScenario(nodeCount: number, podsPerNode: number): Scenario 
       deployments,
       daemonSets: [{ name: 'node-agent', namespace: 'kube-system' }],
       barePods: [],
+      orphanedPods: [],
       staticPods: [],
     },
     timing: DEFAULT_TIMING,

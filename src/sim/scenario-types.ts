@@ -59,11 +59,26 @@ export interface ScenarioDaemonSet {
   readonly namespace: string;
 }
 
+/** A pod's phase as a scenario sets it: running, or finished (its container exited 0, or not). */
+export type ScenarioPodPhase = 'Running' | 'Succeeded' | 'Failed';
+
 export interface ScenarioBarePod {
   readonly name: string;
   readonly namespace: string;
   readonly node: string;
   readonly emptyDir: boolean;
+  /** Default Running. */
+  readonly phase: ScenarioPodPhase;
+}
+
+/**
+ * A pod left behind by a DaemonSet that was deleted: its controller reference names a DaemonSet uid that no
+ * DaemonSet has (as when the garbage collector has not removed it yet, or is not running). When the scenario
+ * also declares a DaemonSet of that name, it is one made again since, with another uid.
+ */
+export interface ScenarioOrphanedPod extends ScenarioBarePod {
+  /** The name of the deleted DaemonSet. */
+  readonly daemonSet: string;
 }
 
 export interface ScenarioStaticPod {
@@ -117,6 +132,7 @@ export interface Scenario {
     readonly deployments: readonly ScenarioDeployment[];
     readonly daemonSets: readonly ScenarioDaemonSet[];
     readonly barePods: readonly ScenarioBarePod[];
+    readonly orphanedPods: readonly ScenarioOrphanedPod[];
     readonly staticPods: readonly ScenarioStaticPod[];
   };
   readonly timing: ScenarioTiming;

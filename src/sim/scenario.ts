@@ -22,7 +22,14 @@ import {
 } from './scenario-check.js';
 import type { Obj } from './scenario-check.js';
 import { DEFAULT_TIMING } from './scenario-types.js';
-import type { Scenario, ScenarioNode, ScenarioPdb, ScenarioTiming, Taint } from './scenario-types.js';
+import type {
+  Scenario,
+  ScenarioBarePod,
+  ScenarioNode,
+  ScenarioPdb,
+  ScenarioTiming,
+  Taint,
+} from './scenario-types.js';
 
 export { ScenarioError } from './scenario-check.js';
 export { toSimFaults } from './scenario-faults.js';
@@ -186,7 +193,7 @@ export function scenarioFromObject(doc: unknown): Scenario {
   const nodeNames = new Set(nodes.map((n) => n.name));
 
   const w = obj(root.workloads, 'workloads');
-  only(w, 'workloads', ['deployments', 'daemonSets', 'barePods', 'staticPods']);
+  only(w, 'workloads', ['deployments', 'daemonSets', 'barePods', 'orphanedPods', 'staticPods']);
   const deployments = arr(w.deployments, 'workloads.deployments').map((d, i) => {
     const p = `workloads.deployments[${i}]`;
     const o = obj(d, p);
@@ -213,18 +220,31 @@ export function scenarioFromObject(doc: unknown): Scenario {
       namespace: dnsName(o.namespace, `${p}.namespace`, 'default', true),
     };
   });
-  const barePods = arr(w.barePods, 'workloads.barePods').map((d, i) => {
-    const p = `workloads.barePods[${i}]`;
-    const o = obj(d, p);
-    only(o, p, ['name', 'namespace', 'node', 'emptyDir']);
+  const singlePod = (o: Obj, p: string): ScenarioBarePod => {
     const nodeName = str(o.node, `${p}.node`);
     if (!nodeNames.has(nodeName)) fail(`${p}.node`, `no node named "${nodeName}"`);
+    const phase = o.phase ?? 'Running';
+    if (phase !== 'Running' && phase !== 'Succeeded' && phase !== 'Failed')
+      fail(`${p}.phase`, `expected Running, Succeeded or Failed, got ${JSON.stringify(phase)}`);
     return {
       name: dnsName(o.name, `${p}.name`),
       namespace: dnsName(o.namespace, `${p}.namespace`, 'default', true),
       node: nodeName,
       emptyDir: bool(o.emptyDir, `${p}.emptyDir`),
+      phase,
     };
+  };
+  const barePods = arr(w.barePods, 'workloads.barePods').map((d, i) => {
+    const p = `workloads.barePods[${i}]`;
+    const o = obj(d, p);
+    only(o, p, ['name', 'namespace', 'node', 'emptyDir', 'phase']);
+    return singlePod(o, p);
+  });
+  const orphanedPods = arr(w.orphanedPods, 'workloads.orphanedPods').map((d, i) => {
+    const p = `workloads.orphanedPods[${i}]`;
+    const o = obj(d, p);
+    only(o, p, ['name', 'namespace', 'node', 'emptyDir', 'phase', 'daemonSet']);
+    return { ...singlePod(o, p), daemonSet: dnsName(o.daemonSet, `${p}.daemonSet`, undefined, true) };
   });
   const staticPods = arr(w.staticPods, 'workloads.staticPods').map((d, i) => {
     const p = `workloads.staticPods[${i}]`;
@@ -247,10 +267,16 @@ export function scenarioFromObject(doc: unknown): Scenario {
     [deployments, 'workloads.deployments'],
     [daemonSets, 'workloads.daemonSets'],
     [barePods, 'workloads.barePods'],
+    [orphanedPods, 'workloads.orphanedPods'],
   ] as const) {
     const keys = list.map((x) => `${x.namespace}/${x.name}`);
     unique(keys, path);
   }
+  const bare = new Set(barePods.map((x) => `${x.namespace}/${x.name}`));
+  orphanedPods.forEach((o, i) => {
+    if (bare.has(`${o.namespace}/${o.name}`))
+      fail(`workloads.orphanedPods[${i}].name`, `"${o.name}" is also a bare pod in ${o.namespace}`);
+  });
   const namespaces = arr(root.namespaces, 'namespaces').map((n, i) =>
     dnsName(n, `namespaces[${i}]`, undefined, true),
   );
@@ -259,7 +285,7 @@ export function scenarioFromObject(doc: unknown): Scenario {
     ...(version === undefined ? {} : { kubernetesVersion: version }),
     namespaces,
     nodes,
-    workloads: { deployments, daemonSets, barePods, staticPods },
+    workloads: { deployments, daemonSets, barePods, orphanedPods, staticPods },
     timing: t,
     faults: faults(root.faults),
   };

@@ -297,3 +297,43 @@ test('the request timeout aborts a request the server is slow to answer', async 
   }
   assert.equal((await slow.getNode('n1')).name, 'n1');
 });
+
+test("getDaemonSet answers the DaemonSet's uid, undefined for NotFound, and rejects on any other error", async () => {
+  const ds = fx.sim.store.create('daemonsets', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'agent', namespace: 'default' },
+    spec: {
+      selector: { matchLabels: { app: 'agent' } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { containers: [{ name: 'agent', image: 'agent:1' }] },
+      },
+    },
+  });
+  assert.deepEqual(await cluster.getDaemonSet('default', 'agent'), { uid: ds.metadata.uid });
+  assert.equal(await cluster.getDaemonSet('default', 'gone'), undefined);
+  fx.sim.server.setFaults({
+    errorRate: [{ code: 503, rate: 1, verbs: ['get'], resources: ['daemonsets'] }],
+    random: () => 0,
+  });
+  try {
+    await assert.rejects(
+      cluster.getDaemonSet('default', 'agent'),
+      (e: unknown) => !(e instanceof PermissionError),
+    );
+  } finally {
+    fx.sim.server.setFaults(undefined);
+  }
+  const denied = await startFixture({
+    authorize: (verb, resource) => !(verb === 'get' && resource === 'daemonsets'),
+  });
+  try {
+    await assert.rejects(
+      new KubernetesCluster(denied.clients).getDaemonSet('default', 'agent'),
+      (e: unknown) => e instanceof PermissionError && e.verb === 'get' && e.resource === 'daemonsets',
+    );
+  } finally {
+    await denied.stop();
+  }
+});

@@ -80,7 +80,13 @@ test('pod view keeps only the controller owner, emptyDir, readiness and deletion
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
   };
   const v = toPodView(pod);
-  assert.deepEqual(v.owner, { kind: 'ReplicaSet', name: 'rs', controller: true });
+  assert.deepEqual(v.owner, {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name: 'rs',
+    uid: 'y',
+    controller: true,
+  });
   assert.equal(v.hasEmptyDir, true);
   assert.equal(v.ready, true);
   assert.equal(v.nodeName, 'n1');

@@ -2,13 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  classifyPod,
+  classifyPod as classifyWith,
   defaultDrainFilterOptions,
   defaultFilters,
-  planDrain,
+  planDrain as planWith,
   type DrainFilter,
   type DrainFilterOptions,
 } from '../../src/core/filters.js';
+import { daemonSetToCheck, type DrainFacts } from '../../src/core/daemonset-owner.js';
 import type { PodView } from '../../src/core/types.js';
 
 const NOW = Date.parse('2025-01-01T00:00:00Z');
@@ -22,12 +23,29 @@ function pod(name: string, extra: Partial<PodView> = {}): PodView {
     phase: 'Running',
     labels: {},
     annotations: {},
-    owner: { kind: 'ReplicaSet', name: 'rs', controller: true },
+    owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', controller: true },
     hasEmptyDir: false,
     ready: true,
     ...extra,
   };
 }
+/** Facts saying every DaemonSet these pods name exists (the orphan cases are in kubectl-drain-cases.test.ts). */
+function live(pods: readonly PodView[]): DrainFacts {
+  const daemonSets = new Map<string, { kind: 'exists'; uid: string }>();
+  for (const p of pods) {
+    const key = daemonSetToCheck(p);
+    if (key !== undefined) daemonSets.set(key, { kind: 'exists', uid: p.owner?.uid ?? '' });
+  }
+  return { daemonSets };
+}
+const planDrain = (
+  pods: readonly PodView[],
+  o: DrainFilterOptions,
+  now: number,
+  filters?: readonly DrainFilter[],
+): ReturnType<typeof planWith> => planWith(pods, o, now, live(pods), filters);
+const classifyPod = (p: PodView, o: DrainFilterOptions, now: number): ReturnType<typeof classifyWith> =>
+  classifyWith(p, o, now, live([p]));
 const opts = (o: Partial<DrainFilterOptions> = {}): DrainFilterOptions => ({
   ...defaultDrainFilterOptions,
   ...o,
@@ -38,7 +56,9 @@ test('a pod owned by a ReplicaSet is evicted', () => {
 });
 
 test('running DaemonSet pods are left in place by default, not evicted', () => {
-  const p = pod('ds', { owner: { kind: 'DaemonSet', name: 'fluentd', controller: true } });
+  const p = pod('ds', {
+    owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'fluentd', controller: true },
+  });
   const plan = planDrain([p, pod('a')], opts(), NOW);
   assert.equal(plan.ok, true);
   assert.deepEqual(
@@ -76,14 +96,17 @@ test("another run's helper pod on the node is skipped: it neither blocks the dra
   assert.equal(planDrain([lookalike], opts(), NOW).ok, false);
   const controlled = helper('check');
   assert.equal(
-    classifyPod({ ...controlled, owner: { kind: 'ReplicaSet', name: 'rs', controller: true } }, opts(), NOW)
-      .action,
+    classifyPod(
+      { ...controlled, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', controller: true } },
+      opts(),
+      NOW,
+    ).action,
     'evict',
   );
 });
 
 test('finished DaemonSet pods are deleted as kubectl deletes them, with or without --ignore-daemonsets', () => {
-  const ds = { kind: 'DaemonSet', name: 'fluentd', controller: true } as const;
+  const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'fluentd', controller: true } as const;
   const rows: [phase: string, ignoreDaemonsets: boolean, action: string][] = [
     ['Succeeded', true, 'evict'],
     ['Failed', true, 'evict'],
@@ -102,7 +125,7 @@ test('finished DaemonSet pods are deleted as kubectl deletes them, with or witho
 test('DaemonSet pods refuse the drain without --ignore-daemonsets and the message names the flag', () => {
   const p = pod('ds', {
     namespace: 'kube-system',
-    owner: { kind: 'DaemonSet', name: 'x', controller: true },
+    owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x', controller: true },
   });
   const plan = planDrain([p, pod('a')], opts({ ignoreDaemonsets: false }), NOW);
   assert.equal(plan.ok, false);

@@ -106,6 +106,20 @@ describe('bad input exits 2 with a clear message and writes nothing', () => {
     assertNoWrites();
   });
 
+  test('sim with a scenario whose orphaned pod names an unknown node', async () => {
+    const file = join(c.dir, 'bad-orphan.yaml');
+    const kc = join(c.dir, 'sim-bad.kubeconfig');
+    await writeFile(
+      file,
+      'nodes: [{name: a}]\nworkloads: {orphanedPods: [{name: p, node: b, daemonSet: d}]}\n',
+    );
+    await rejects(
+      ['sim', '--scenario', file, '--write-kubeconfig', kc],
+      /workloads\.orphanedPods\[0\]\.node: no node named "b"/,
+    );
+    await assert.rejects(access(kc), 'no kubeconfig was written for a simulator that never started');
+  });
+
   test('sim with an unreadable scenario file (missing, or a directory)', async () => {
     const missing = join(c.dir, 'missing.yaml');
     const kc = join(c.dir, 'sim-out.kubeconfig');

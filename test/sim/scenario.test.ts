@@ -88,6 +88,21 @@ describe('scenario files', () => {
       /^workloads\.barePods\[0\]\.node: no node named "b"$/,
     ],
     [
+      'a bare pod in a phase a scenario cannot set',
+      'nodes: [{name: a}]\nworkloads: {barePods: [{name: p, node: a, phase: Pending}]}',
+      /^workloads\.barePods\[0\]\.phase: expected Running, Succeeded or Failed, got "Pending"$/,
+    ],
+    [
+      'an orphaned pod without the name of its DaemonSet',
+      'nodes: [{name: a}]\nworkloads: {orphanedPods: [{name: p, node: a}]}',
+      /^workloads\.orphanedPods\[0\]\.daemonSet: /,
+    ],
+    [
+      'an orphaned pod with the name of a bare pod',
+      'nodes: [{name: a}]\nworkloads: {barePods: [{name: p, node: a}], orphanedPods: [{name: p, node: a, daemonSet: d}]}',
+      /^workloads\.orphanedPods\[0\]\.name: "p" is also a bare pod in default$/,
+    ],
+    [
       'an unsupported fault code',
       'nodes: [{name: a}]\nfaults: {errors: [{code: 404, rate: 0.5}]}',
       /^faults\.errors\[0\]\.code: expected 500, 503 or 429$/,

@@ -29,6 +29,10 @@ export class MemoryCluster implements ClusterPort {
   readonly nodes = new Map<string, MemNode>();
   readonly pods = new Map<string, MemPod>(); // key namespace/name
   readonly pdbs: MemPdb[] = [];
+  /** DaemonSets by namespace/name, with their uid. A DaemonSet pod added registers its DaemonSet. */
+  readonly daemonSets = new Map<string, string>();
+  /** Hook for tests: throw from it to make a DaemonSet unreadable. */
+  daemonSetHook: ((namespace: string, name: string) => void) | undefined;
   readonly timing: Timing;
   /** Counts of writes by verb, for "dry-run writes nothing". */
   readonly writes: string[] = [];
@@ -92,6 +96,13 @@ export class MemoryCluster implements ClusterPort {
       ready: true,
       ...o,
     };
+    if (p.owner?.kind === 'DaemonSet') {
+      // As in a cluster: the DaemonSet exists and the pod's reference carries its uid.
+      const key = `${p.namespace}/${p.owner.name}`;
+      const uid = this.daemonSets.get(key) ?? `ds-uid-${++uidSeq}`;
+      this.daemonSets.set(key, uid);
+      p.owner = { uid, ...p.owner };
+    }
     this.pods.set(`${p.namespace}/${p.name}`, p);
     this.changed();
     return p;
@@ -184,6 +195,12 @@ export class MemoryCluster implements ClusterPort {
 
   async listPdbs(): Promise<PdbView[]> {
     return this.pdbs.map((p) => pdbStatus(p, this.pods.values()));
+  }
+
+  async getDaemonSet(namespace: string, name: string): Promise<{ readonly uid: string } | undefined> {
+    this.daemonSetHook?.(namespace, name);
+    const uid = this.daemonSets.get(`${namespace}/${name}`);
+    return uid === undefined ? undefined : { uid };
   }
 
   async evictPod(ref: PodRef, gracePeriodSeconds?: number): Promise<EvictResult> {

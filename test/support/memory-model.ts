@@ -34,7 +34,8 @@ export interface MemPod {
   phase: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  owner?: { kind: string; name: string };
+  /** The controller; apiVersion defaults to the one its kind's controller writes. */
+  owner?: { kind: string; name: string; apiVersion?: string; uid?: string };
   hasEmptyDir: boolean;
   ready: boolean;
   deletionTimestamp?: number;
@@ -93,6 +94,12 @@ export function nodeView(n: MemNode): NodeView {
   });
 }
 
+/** The apiVersion a controller of this kind writes into its pods' ownerReferences. */
+function apiVersionOf(kind: string): string {
+  if (kind === 'Job') return 'batch/v1';
+  return ['ReplicaSet', 'DaemonSet', 'StatefulSet'].includes(kind) ? 'apps/v1' : 'v1';
+}
+
 export function podView(p: MemPod): PodView {
   return copy({
     namespace: p.namespace,
@@ -102,7 +109,9 @@ export function podView(p: MemPod): PodView {
     phase: p.phase,
     labels: p.labels,
     annotations: p.annotations,
-    ...(p.owner === undefined ? {} : { owner: { ...p.owner, controller: true } }),
+    ...(p.owner === undefined
+      ? {}
+      : { owner: { apiVersion: apiVersionOf(p.owner.kind), ...p.owner, controller: true } }),
     ...(p.deletionTimestamp === undefined ? {} : { deletionTimestamp: p.deletionTimestamp }),
     hasEmptyDir: p.hasEmptyDir,
     ready: p.ready,

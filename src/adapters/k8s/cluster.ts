@@ -133,6 +133,16 @@ export class KubernetesCluster implements ClusterPort {
     return listPdbsServed(this.clients, this.policyState);
   }
 
+  async getDaemonSet(namespace: string, name: string): Promise<{ readonly uid: string } | undefined> {
+    try {
+      const ds = await this.clients.apps.readNamespacedDaemonSet({ name, namespace });
+      return { uid: ds.metadata?.uid ?? '' };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      return rethrow(err, 'get', 'daemonsets');
+    }
+  }
+
   /** What the server serves under policy, learnt once per process: PDB versions and the Eviction version. */
   private readonly policyState: { pdbVersion?: 'v1' | 'v1beta1' } = {};
   /** Set once a policy/v1 Eviction was answered 400: what discovery says pods/eviction takes. */

@@ -75,7 +75,14 @@ export function toNodeView(node: V1Node): NodeView {
 
 function controllerOf(pod: V1Pod): OwnerRef | undefined {
   const ref = pod.metadata?.ownerReferences?.find((r) => r.controller === true);
-  return ref ? { kind: ref.kind, name: ref.name, controller: true } : undefined;
+  if (!ref) return undefined;
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    name: ref.name,
+    ...(ref.uid ? { uid: ref.uid } : {}),
+    controller: true,
+  };
 }
 
 export function toPodView(pod: V1Pod): PodView {

@@ -3,7 +3,7 @@
 // with their PodDisruptionBudgets. Behaviours take over from there.
 // May import: src/sim/* (not the HTTP layer).
 import { nameSuffix, randomUuid } from '../random.js';
-import type { Scenario } from '../scenario-types.js';
+import type { Scenario, ScenarioPodPhase } from '../scenario-types.js';
 import type { KObject } from '../types.js';
 import type { SimContext } from './context.js';
 import {
@@ -15,6 +15,7 @@ import {
   podFromTemplate,
   podTemplate,
 } from './objects.js';
+import { terminatedStatus } from './pod-stages.js';
 import { runningStatus } from './status-builders.js';
 import { unfitReason } from './pod-facts.js';
 import { adoptNode } from './wiring.js';
@@ -31,6 +32,14 @@ function createRunning(ctx: SimContext, pod: KObject): KObject {
   return createPod(ctx, { ...pod, status: st });
 }
 
+/** A single pod, Running and Ready, or finished: its container exited (0 for Succeeded, 1 for Failed). */
+function createSingle(ctx: SimContext, pod: KObject, phase: ScenarioPodPhase): KObject {
+  if (phase === 'Running') return createRunning(ctx, pod);
+  const ok = phase === 'Succeeded';
+  const st = terminatedStatus(pod, ctx.now(), ok ? 0 : 1, ok ? 'Completed' : 'Error', '', phase);
+  return createPod(ctx, { ...pod, status: st });
+}
+
 export function buildCluster(ctx: SimContext, s: Scenario): void {
   const { store } = ctx;
   const w = s.workloads;
@@ -40,6 +49,7 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
     ...w.deployments.map((d) => d.namespace),
     ...w.daemonSets.map((d) => d.namespace),
     ...w.barePods.map((d) => d.namespace),
+    ...w.orphanedPods.map((d) => d.namespace),
     ...w.staticPods.map((d) => d.namespace),
   ]);
   for (const ns of namespaces) store.create('namespaces', namespaceObject(ns));
@@ -149,5 +159,20 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
     }
   }
 
-  for (const b of w.barePods) createRunning(ctx, barePod(b.name, b.namespace, b.node, b.emptyDir));
+  for (const b of w.barePods) createSingle(ctx, barePod(b.name, b.namespace, b.node, b.emptyDir), b.phase);
+  for (const o of w.orphanedPods) {
+    const pod = barePod(o.name, o.namespace, o.node, o.emptyDir);
+    // The reference a DaemonSet's controller wrote, to a DaemonSet (and uid) that is no more.
+    pod.metadata.ownerReferences = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        name: o.daemonSet,
+        uid: randomUuid(ctx.random),
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
+    createSingle(ctx, pod, o.phase);
+  }
 }

@@ -30,7 +30,7 @@ export function writePodStatus(ctx: SimContext, pod: KObject, status: any): void
   ctx.noteWrite('pods', ctx.store.update('pods', next, { subresource: 'status' }));
 }
 
-function terminatedStatus(
+export function terminatedStatus(
   pod: KObject,
   now: number,
   exitCode: number,
