@@ -1,7 +1,7 @@
 // Resource requests of the simulated API server: get, list, watch, create, update, patch, delete and the
 // pods/eviction and pods/log subresources, translated into Store calls.
 // May import: ./types.js, ./status.js, ./routes.js, ./tables.js, ./http.js, ./watch-stream.js, ./resources.js,
-// ./request-parts.js.
+// ./priority.js, ./request-parts.js.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject, ListResult, SimClock, Store } from './types.js';
 import { PatchType } from './types.js';
@@ -27,6 +27,7 @@ import {
   statusSubresource,
 } from './request-parts.js';
 import { apiVersionOf, subresourceFor } from './resources.js';
+import { admitPriority } from './priority.js';
 
 /** Behaviour the HTTP front delegates to the cluster: evictions (PDB checks) and pod logs. */
 export interface SimHooks {
@@ -160,6 +161,7 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
       }
       if (route.name !== undefined) throw methodNotAllowed();
       const obj = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
+      if (resource === 'pods') admitPriority(obj, route.type);
       if (isDryRun(q)) return send(ctx, rr, 201, obj);
       send(ctx, rr, 201, store.create(resource, obj));
       return;

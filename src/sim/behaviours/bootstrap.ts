@@ -16,11 +16,22 @@ import {
   podTemplate,
 } from './objects.js';
 import { runningStatus } from './status-builders.js';
+import { admittedPods, shortfalls } from './kubelet-admission.js';
 import { unfitReason } from './pod-facts.js';
 import { adoptNode } from './wiring.js';
 import { createPod, templateHash } from './workloads.js';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Does the pod fit its node beside the pods already there (kubelet-admission.ts), with no preemption? */
+function fits(ctx: SimContext, pod: KObject, node: KObject): boolean {
+  return shortfalls(pod, node, admittedPods(ctx.pods.onNode(node.metadata.name))).length === 0;
+}
+
+/** Running and Ready when it fits its node; otherwise bound and Pending, for the kubelet to judge. */
+function createBound(ctx: SimContext, pod: KObject, node: KObject): KObject {
+  return fits(ctx, pod, node) ? createRunning(ctx, pod) : createPod(ctx, pod);
+}
 
 /** Creates the pod already scheduled, Running and Ready. */
 function createRunning(ctx: SimContext, pod: KObject): KObject {
@@ -65,7 +76,11 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
 
   let cursor = 0;
   for (const d of w.deployments) {
-    const template = podTemplate(d.name, { emptyDir: d.emptyDir, grace: d.terminationGracePeriodSeconds });
+    const template = podTemplate(d.name, {
+      emptyDir: d.emptyDir,
+      grace: d.terminationGracePeriodSeconds,
+      ...(d.requests ? { requests: d.requests } : {}),
+    });
     const dep = store.create('deployments', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -108,8 +123,13 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
     const probe = podFromTemplate(rs, rsTemplate, 'probe', {});
     const fit = nodes.filter((n) => !unfitReason(probe, n));
     for (let i = 0; i < d.replicas; i++) {
-      const node = fit.length > 0 ? fit[cursor++ % fit.length]?.metadata.name : undefined;
-      const pod = podFromTemplate(rs, rsTemplate, nameSuffix(ctx.random), {}, node);
+      // Round-robin over the nodes that fit and have room; none: Pending, for the scheduler.
+      let node: KObject | undefined;
+      for (let tried = 0; tried < fit.length && !node; tried++) {
+        const n = fit[cursor++ % fit.length] as KObject;
+        if (fits(ctx, probe, n)) node = n;
+      }
+      const pod = podFromTemplate(rs, rsTemplate, nameSuffix(ctx.random), {}, node?.metadata.name);
       if (node) createRunning(ctx, pod);
       else createPod(ctx, pod);
     }
@@ -124,7 +144,11 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
   }
 
   for (const ds of w.daemonSets) {
-    const template = podTemplate(ds.name, { tolerateAll: true, grace: 30 });
+    const template = podTemplate(ds.name, {
+      tolerateAll: true,
+      grace: 30,
+      ...(ds.requests ? { requests: ds.requests } : {}),
+    });
     const obj = store.create('daemonsets', {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -136,7 +160,7 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
       },
     });
     for (const node of nodes) {
-      createRunning(
+      createBound(
         ctx,
         podFromTemplate(
           obj,
@@ -145,9 +169,13 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
           { 'controller-revision-hash': 'rev1', 'pod-template-generation': '1' },
           node.metadata.name,
         ),
+        node,
       );
     }
   }
 
-  for (const b of w.barePods) createRunning(ctx, barePod(b.name, b.namespace, b.node, b.emptyDir));
+  for (const b of w.barePods) {
+    const node = nodes.find((n) => n.metadata.name === b.node) as KObject;
+    createBound(ctx, barePod(b.name, b.namespace, b.node, b.emptyDir, b.requests), node);
+  }
 }
