@@ -23,7 +23,7 @@ import {
 } from '../core/keys.js';
 import { drainNode } from './drain.js';
 import { startGate } from './gates.js';
-import { ConflictError, RebootCancelledError, RebootNotRunError } from '../core/errors.js';
+import { ConflictError, formatErrorInline, RebootCancelledError, RebootNotRunError } from '../core/errors.js';
 import { IllegalMoveError, LockLostError, type NodeCtx, type NodeHandle } from './node-write.js';
 import { errorMessage, iso, nap } from './util.js';
 import { NodeFollower, waitForBoot, waitForHealthy, waitForReady } from './waits.js';
@@ -128,9 +128,12 @@ export async function undo(
   const u = shouldUncordon(rec);
   const uncordon = cordonedByUs && u.ok;
   const note = notRun
-    ? { annotations: { [LAST_FAILURE_ANNOTATION]: `${iso(r.now())} ${errorMessage(notRun)}` } }
+    ? { annotations: { [LAST_FAILURE_ANNOTATION]: `${iso(r.now())} ${formatErrorInline(notRun)}` } }
     : {};
-  await r.h.write(() => ({ record: null, extra: { ...(uncordon ? { unschedulable: false } : {}), ...note } }));
+  await r.h.write(() => ({
+    record: null,
+    extra: { ...(uncordon ? { unschedulable: false } : {}), ...note },
+  }));
   const what = !cordonedByUs ? 'not touched' : uncordon ? 'uncordoned' : `left cordoned (${u.reason})`;
   if (cordonedByUs) r.step('cordon', what);
   return { end: { outcome, reason: `${why}: ${what}, ${await releaseSlot(r)}`, stopRun } };
@@ -371,7 +374,7 @@ async function trigger(r: NodeRun): Promise<Next> {
     // trigger, undo it, so the node holds no slot and no record that counts; the same cause would fail every
     // node, so the run stops. After an earlier trigger that may have run, the record is kept as usual.
     if (err instanceof RebootNotRunError && !triggeredBefore)
-      return undo(r, 'failed', `not rebooted: ${errorMessage(err)}`, true, err);
+      return undo(r, 'failed', formatErrorInline(err), true, err);
     // Nothing rebooted, and the node may hold pods again: cordon and drain again (the record stays triggered).
     if (err instanceof RebootCancelledError)
       return goBack(r, 'cordon', {
