@@ -35,7 +35,6 @@ export function requests(v: unknown, path: string): ScenarioRequests {
 function quantity(v: unknown, path: string, dflt?: string): string {
   const s = typeof v === 'number' ? String(v) : str(v, path, dflt);
   const value = quantityValue(s);
-  if (value === undefined || value < 0)
-    fail(path, `"${s}" is not a quantity (e.g. 250m, 2, 512Mi, 1.5Gi)`);
+  if (value === undefined || value < 0) fail(path, `"${s}" is not a quantity (e.g. 250m, 2, 512Mi, 1.5Gi)`);
   return s;
 }

@@ -3,7 +3,12 @@
 // started and then the node went NotReady or the pod was lost (all expected while a node reboots).
 // May import: core, ports, sibling k8s adapter files and node built-ins.
 
-import { formatError, RebootCancelledError, RebootDaemonError, RebootNotRunError } from '../../core/errors.js';
+import {
+  formatError,
+  RebootCancelledError,
+  RebootDaemonError,
+  RebootNotRunError,
+} from '../../core/errors.js';
 import { ReadyState } from '../../core/types.js';
 import type { RebootGuard, Rebooter } from '../../ports/node-exec.js';
 import type { K8sClients } from './client.js';

@@ -122,7 +122,8 @@ export function podTemplate(
           name: app,
           image: PAUSE_IMAGE,
           imagePullPolicy: 'IfNotPresent',
-          resources: opts.requests && Object.keys(opts.requests).length > 0 ? { requests: opts.requests } : {},
+          resources:
+            opts.requests && Object.keys(opts.requests).length > 0 ? { requests: opts.requests } : {},
           ...(opts.emptyDir ? { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] } : {}),
         },
       ],
