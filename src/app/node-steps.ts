@@ -16,10 +16,14 @@ import {
   type NodeEvent,
   type Step,
 } from '../core/machine.js';
-import { KURED_IN_PROGRESS_ANNOTATION, KURED_MOST_RECENT_NEEDED_ANNOTATION } from '../core/keys.js';
+import {
+  KURED_IN_PROGRESS_ANNOTATION,
+  KURED_MOST_RECENT_NEEDED_ANNOTATION,
+  LAST_FAILURE_ANNOTATION,
+} from '../core/keys.js';
 import { drainNode } from './drain.js';
 import { startGate } from './gates.js';
-import { ConflictError, RebootCancelledError } from '../core/errors.js';
+import { ConflictError, formatErrorInline, RebootCancelledError, RebootNotRunError } from '../core/errors.js';
 import { IllegalMoveError, LockLostError, type NodeCtx, type NodeHandle } from './node-write.js';
 import { errorMessage, iso, nap } from './util.js';
 import { NodeFollower, waitForBoot, waitForHealthy, waitForReady } from './waits.js';
@@ -105,20 +109,31 @@ export async function releaseSlot(r: NodeRun): Promise<string> {
   }
 }
 
-/** Undo before any trigger: uncordon only what this tool cordoned, clear the record (one write), release. */
+/**
+ * Undo before any trigger: uncordon only what this tool cordoned, clear the record (one write), release.
+ * `notRun` is the one exception to "a triggered record is never undone": this run's own first trigger that
+ * provably never ran (RebootNotRunError); its reason is kept in LAST_FAILURE_ANNOTATION for status.
+ */
 export async function undo(
   r: NodeRun,
   outcome: Outcome['outcome'],
   why: string,
   stopRun = false,
+  notRun?: RebootNotRunError,
 ): Promise<Next> {
   const rec = r.h.record;
-  if (PHASES[rec.phase].triggered)
+  if (PHASES[rec.phase].triggered && notRun === undefined)
     throw new IllegalMoveError(`cannot undo ${rec.phase}: a reboot may be on its way`);
   const cordonedByUs = rec.phase !== 'locked';
   const u = shouldUncordon(rec);
   const uncordon = cordonedByUs && u.ok;
-  await r.h.write(() => ({ record: null, extra: uncordon ? { unschedulable: false } : {} }));
+  const note = notRun
+    ? { annotations: { [LAST_FAILURE_ANNOTATION]: `${iso(r.now())} ${formatErrorInline(notRun)}` } }
+    : {};
+  await r.h.write(() => ({
+    record: null,
+    extra: { ...(uncordon ? { unschedulable: false } : {}), ...note },
+  }));
   const what = !cordonedByUs ? 'not touched' : uncordon ? 'uncordoned' : `left cordoned (${u.reason})`;
   if (cordonedByUs) r.step('cordon', what);
   return { end: { outcome, reason: `${why}: ${what}, ${await releaseSlot(r)}`, stopRun } };
@@ -222,12 +237,18 @@ async function cordon(r: NodeRun): Promise<Next> {
   return { next: 'drain' };
 }
 
-function startMarks(r: NodeRun): { annotations: Record<string, string>; labels: Record<string, string> } {
+function startMarks(r: NodeRun): {
+  annotations: Record<string, string | null>;
+  labels: Record<string, string>;
+} {
   const now = iso(r.now());
+  // A new attempt: an earlier one's failure note is no longer the news.
+  const cleared: Record<string, null> =
+    r.h.node.annotations[LAST_FAILURE_ANNOTATION] === undefined ? {} : { [LAST_FAILURE_ANNOTATION]: null };
   return {
     annotations: r.ctx.opts.annotateNodes
-      ? { [KURED_IN_PROGRESS_ANNOTATION]: now, [KURED_MOST_RECENT_NEEDED_ANNOTATION]: now }
-      : {},
+      ? { [KURED_IN_PROGRESS_ANNOTATION]: now, [KURED_MOST_RECENT_NEEDED_ANNOTATION]: now, ...cleared }
+      : cleared,
     labels: { ...r.ctx.opts.preRebootNodeLabels },
   };
 }
@@ -314,6 +335,7 @@ class Booted extends Error {}
 
 async function trigger(r: NodeRun): Promise<Next> {
   const { deps, opts } = r.ctx;
+  const triggeredBefore = PHASES[r.h.record.phase].triggered;
   // The trigger's record is a compare-and-swap on the node as last seen: still ours, still cordoned, same
   // boot. It is not retried on a conflict: whatever changed the node since (an uncordon and a cordon again,
   // say) may have let pods in, so the node is drained again first.
@@ -353,6 +375,11 @@ async function trigger(r: NodeRun): Promise<Next> {
   } catch (err) {
     if (r.signal.aborted) return stopped(r);
     await deps.rebooter.cleanup(r.name).catch(() => undefined);
+    // The trigger could not run (a program is missing): nothing rebooted. When this was the record's first
+    // trigger, undo it, so the node holds no slot and no record that counts; the same cause would fail every
+    // node, so the run stops. After an earlier trigger that may have run, the record is kept as usual.
+    if (err instanceof RebootNotRunError && !triggeredBefore)
+      return undo(r, 'failed', formatErrorInline(err), true, err);
     // Nothing rebooted, and the node may hold pods again: cordon and drain again (the record stays triggered).
     if (err instanceof RebootCancelledError)
       return goBack(r, 'cordon', {

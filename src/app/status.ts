@@ -3,7 +3,7 @@
 // plus the window, our Lease and kured's lock. Reads only.
 // May import: core, ports, app.
 
-import { STATE_ANNOTATION } from '../core/keys.js';
+import { LAST_FAILURE_ANNOTATION, STATE_ANNOTATION } from '../core/keys.js';
 import { describeHolder, holdState, type LockHolder } from '../core/lock.js';
 import { parseNodeRecord } from '../core/machine.js';
 import { excludedBy, unsupportedBy } from '../core/order.js';
@@ -30,6 +30,8 @@ export interface StatusRow {
   /** Our recorded phase on the node ("unreadable" when the annotation cannot be parsed). */
   readonly phase?: string;
   readonly phaseMessage?: string;
+  /** The last reboot of this node that could not start (LAST_FAILURE_ANNOTATION): when, and why. */
+  readonly lastFailure?: string;
 }
 
 export interface StatusReport {
@@ -105,6 +107,9 @@ export async function status(deps: RunDeps, opts: StatusOptions): Promise<Status
       ...(holder === undefined
         ? {}
         : { lockHolder: `${describeHolder(holder)}${dead(holder) ? ' expired' : ''}` }),
+      ...(node.annotations[LAST_FAILURE_ANNOTATION] === undefined
+        ? {}
+        : { lastFailure: node.annotations[LAST_FAILURE_ANNOTATION].slice(0, 1024) }),
       ...(parsed.kind === 'ok'
         ? {
             phase: parsed.record.phase,

@@ -119,6 +119,7 @@ export function buildRunDeps(
     namespace: config.pods.namespace,
     image: config.pods.image,
     imagePullSecrets: config.pods.imagePullSecrets,
+    priorityClass: config.pods.priorityClass,
   };
   const cluster = restrictToNodes(new KubernetesCluster(clients), config.nodes);
   return {

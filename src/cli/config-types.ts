@@ -34,6 +34,8 @@ export interface PodSettings {
   readonly image: string;
   readonly imagePullSecrets: readonly string[];
   readonly namespace: string;
+  /** priorityClassName of the helper pods; "" for none. */
+  readonly priorityClass: string;
 }
 
 export interface LockSettings {

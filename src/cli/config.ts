@@ -70,6 +70,7 @@ export function buildRunConfig(argv: ArgvLike, extras: ConfigExtras = {}): RunCo
         dnsName(s, '--image-pull-secret', DNS_SUBDOMAIN),
       ),
       namespace: dnsName(string(argv, 'pod-namespace', DEFAULTS.podNamespace), '--pod-namespace', DNS_LABEL),
+      priorityClass: priorityClass(argv),
     },
     lock: {
       concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1),
@@ -192,6 +193,13 @@ function words(text: string, flagName: string): string[] {
   if (split.words.length === 0)
     throw new InputError(`${flagName} is empty (accepted: a command line, e.g. "/bin/systemctl reboot")`);
   return split.words;
+}
+
+/** A PriorityClass name (a DNS subdomain), or "" for none. */
+function priorityClass(argv: ArgvLike): string {
+  const raw = argv['pod-priority-class'];
+  const value = (raw === undefined ? DEFAULTS.podPriorityClass : String(raw)).trim();
+  return value === '' ? '' : dnsName(value, '--pod-priority-class', DNS_SUBDOMAIN);
 }
 
 function image(argv: ArgvLike): string {

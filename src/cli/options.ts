@@ -5,7 +5,7 @@
 // May import: yargs types, adapters' default constants, core's enumerations.
 
 import type { Argv, Options } from 'yargs';
-import { DEFAULT_HELPER_IMAGE } from '../adapters/k8s/helper-pod-spec.js';
+import { DEFAULT_HELPER_IMAGE, DEFAULT_HELPER_PRIORITY_CLASS } from '../adapters/k8s/helper-pod-spec.js';
 import { DayRule } from '../core/window-parse.js';
 
 /** Defaults, in the form the flag takes; config.ts parses them like any user value. */
@@ -17,6 +17,7 @@ export const DEFAULTS = {
   rebootMethod: 'command',
   rebootCommand: '/bin/systemctl reboot',
   image: DEFAULT_HELPER_IMAGE,
+  podPriorityClass: DEFAULT_HELPER_PRIORITY_CLASS,
   podNamespace: 'reboot-daemon',
   concurrency: 1,
   lockTtl: '30m',
@@ -116,6 +117,10 @@ export function podOptions<T>(y: Argv<T>): Argv<T> {
     'pod-namespace': str('Namespace of the helper pods and the lock Lease', {
       default: DEFAULTS.podNamespace,
     }),
+    'pod-priority-class': str(
+      'priorityClassName of the helper pods: a critical class lets the kubelet admit them on a node at its pod limit; "" for none',
+      { default: DEFAULTS.podPriorityClass },
+    ),
   });
 }
 

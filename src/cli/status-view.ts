@@ -63,6 +63,7 @@ function sentinelOf(row: StatusRow): SentinelResult | undefined {
 /** Our recorded phase when there is one; otherwise idle, or cordoned when someone else cordoned it. */
 function stateOf(row: StatusRow): string {
   if (row.phase !== undefined) return row.phaseMessage ? `${row.phase}: ${row.phaseMessage}` : row.phase;
-  if (!row.schedulable) return 'cordoned (not by us)';
-  return 'idle';
+  const failed = row.lastFailure === undefined ? '' : ` (last reboot failed: ${row.lastFailure})`;
+  if (!row.schedulable) return `cordoned (not by us)${failed}`;
+  return `idle${failed}`;
 }

@@ -79,3 +79,18 @@ export class RebootCancelledError extends Error {
     this.name = 'RebootCancelledError';
   }
 }
+
+/**
+ * The reboot trigger could not run at all, so nothing was rebooted: a program it needs is missing (the host
+ * has no systemctl, the helper image has no nsenter). Unlike a trigger that may have run, it is undone.
+ */
+export class RebootNotRunError extends RebootDaemonError {
+  constructor(
+    readonly node: string,
+    readonly missing: string,
+    message: string,
+    hint: string,
+  ) {
+    super(message, { hint });
+  }
+}

@@ -38,3 +38,8 @@ export const IN_PROGRESS_LABEL = 'reboot-daemon.io/in-progress';
  * default --reboot-signal. Given as a number because busybox's kill refuses RTMIN+5 by name.
  */
 export const REBOOT_SIGNAL = 39;
+/**
+ * The last reboot of this node that could not even start (e.g. the host has no systemctl): an RFC 3339 time
+ * and the reason. Written when such a failure is undone (no record left to hold a slot), cleared at the next cordon.
+ */
+export const LAST_FAILURE_ANNOTATION = 'reboot-daemon.io/last-failure';

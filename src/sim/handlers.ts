@@ -1,7 +1,7 @@
 // Resource requests of the simulated API server: get, list, watch, create, update, patch, delete and the
 // pods/eviction and pods/log subresources, translated into Store calls.
 // May import: ./types.js, ./status.js, ./routes.js, ./tables.js, ./http.js, ./watch-stream.js, ./resources.js,
-// ./request-parts.js, ./patch.js, ./scale.js, ./openapi/field-validation.js, ./api-level.js.
+// ./request-parts.js, ./patch.js, ./scale.js, ./openapi/field-validation.js, ./api-level.js, ./priority.js.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject, ListResult, SimClock, Store } from './types.js';
 import { PatchType } from './types.js';
@@ -30,6 +30,7 @@ import { apiVersionOf, subresourceFor } from './resources.js';
 import { patchedScale, scaleOf, writeScale } from './scale.js';
 import { checkFields, fieldValidationOf } from './openapi/field-validation.js';
 import { unknownEvictionVersionMessage } from './api-level.js';
+import { admitPriority } from './priority.js';
 
 /** Behaviour the HTTP front delegates to the cluster: evictions (PDB checks) and pod logs. */
 export interface SimHooks {
@@ -223,6 +224,7 @@ export async function handleResource(ctx: HandlerContext, rr: ResourceRequest): 
       if (route.name !== undefined) throw methodNotAllowed();
       const body = objectFromBody(route, parseJsonObject(await readBody(rr.req)));
       admitCreate(store, route, body.metadata.name);
+      if (resource === 'pods') admitPriority(body, route.type);
       const obj = validated(rr, body, 'create');
       send(ctx, rr, 201, store.create(resource, obj, { dryRun: isDryRun(q) }));
       return;

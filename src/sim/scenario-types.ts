@@ -9,6 +9,21 @@ export interface Taint {
   readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
+/** Resource requests of a workload's pods (quantities as in a pod spec, e.g. 250m, 512Mi). */
+export interface ScenarioRequests {
+  readonly cpu?: string;
+  readonly memory?: string;
+}
+
+/** What the kubelet offers to pods: status.allocatable (and capacity). */
+export interface ScenarioAllocatable {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly pods: number;
+}
+
+export const DEFAULT_ALLOCATABLE: ScenarioAllocatable = { cpu: '3800m', memory: '15Gi', pods: 110 };
+
 export interface ScenarioNode {
   readonly name: string;
   readonly rebootRequired: boolean;
@@ -37,6 +52,13 @@ export interface ScenarioNode {
    * through the reboot and their containers run once more after it. Default false.
    */
   readonly rerunPodsAfterBoot: boolean;
+  /** status.allocatable; the kubelet admits pods against it and the scheduler places them by it. */
+  readonly allocatable?: ScenarioAllocatable;
+  /**
+   * Programs the host does not have (e.g. systemctl on a host without systemd, or an immutable OS's
+   * missing nsenter or true): run there, they are "not found".
+   */
+  readonly missingPrograms?: readonly string[];
 }
 
 export interface ScenarioPdb {
@@ -52,11 +74,15 @@ export interface ScenarioDeployment {
   readonly pdb: ScenarioPdb | undefined;
   readonly emptyDir: boolean;
   readonly terminationGracePeriodSeconds: number;
+  /** Default none (BestEffort pods). */
+  readonly requests?: ScenarioRequests;
 }
 
 export interface ScenarioDaemonSet {
   readonly name: string;
   readonly namespace: string;
+  /** Default none (BestEffort pods). */
+  readonly requests?: ScenarioRequests;
 }
 
 /** A pod's phase as a scenario sets it: running, or finished (its container exited 0, or not). */
@@ -67,6 +93,8 @@ export interface ScenarioBarePod {
   readonly namespace: string;
   readonly node: string;
   readonly emptyDir: boolean;
+  /** Default none (BestEffort pods). */
+  readonly requests?: ScenarioRequests;
   /** Default Running. */
   readonly phase: ScenarioPodPhase;
 }
@@ -171,6 +199,8 @@ export function defaultNode(name: string, over: Partial<ScenarioNode> = {}): Sce
     os: 'linux',
     kubeletVersion: 'v1.32.2',
     rerunPodsAfterBoot: false,
+    allocatable: DEFAULT_ALLOCATABLE,
+    missingPrograms: [],
     ...over,
   };
 }

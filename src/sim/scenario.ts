@@ -21,6 +21,7 @@ import {
   unique,
 } from './scenario-check.js';
 import type { Obj } from './scenario-check.js';
+import { allocatable, program, requests } from './scenario-resources.js';
 import { DEFAULT_TIMING } from './scenario-types.js';
 import type {
   Scenario,
@@ -87,6 +88,8 @@ function node(v: unknown, i: number, timing: ScenarioTiming): ScenarioNode {
     'os',
     'kubeletVersion',
     'rerunPodsAfterBoot',
+    'allocatable',
+    'missingPrograms',
   ]);
   const pkgs = arr(o.rebootRequiredPkgs, `${p}.rebootRequiredPkgs`).map((x, j) =>
     str(x, `${p}.rebootRequiredPkgs[${j}]`),
@@ -133,6 +136,10 @@ function node(v: unknown, i: number, timing: ScenarioTiming): ScenarioNode {
     os: nodeOs(o.os, `${p}.os`),
     kubeletVersion: str(o.kubeletVersion, `${p}.kubeletVersion`, 'v1.32.2'),
     rerunPodsAfterBoot: bool(o.rerunPodsAfterBoot, `${p}.rerunPodsAfterBoot`),
+    allocatable: allocatable(o.allocatable, `${p}.allocatable`),
+    missingPrograms: arr(o.missingPrograms, `${p}.missingPrograms`).map((x, j) =>
+      program(x, `${p}.missingPrograms[${j}]`),
+    ),
   };
 }
 
@@ -197,7 +204,15 @@ export function scenarioFromObject(doc: unknown): Scenario {
   const deployments = arr(w.deployments, 'workloads.deployments').map((d, i) => {
     const p = `workloads.deployments[${i}]`;
     const o = obj(d, p);
-    only(o, p, ['name', 'namespace', 'replicas', 'pdb', 'emptyDir', 'terminationGracePeriodSeconds']);
+    only(o, p, [
+      'name',
+      'namespace',
+      'replicas',
+      'pdb',
+      'emptyDir',
+      'terminationGracePeriodSeconds',
+      'requests',
+    ]);
     return {
       name: dnsName(o.name, `${p}.name`, undefined, true),
       namespace: dnsName(o.namespace, `${p}.namespace`, 'default', true),
@@ -209,15 +224,17 @@ export function scenarioFromObject(doc: unknown): Scenario {
         `${p}.terminationGracePeriodSeconds`,
         { dflt: 30, integer: true, min: 0 },
       ),
+      requests: requests(o.requests, `${p}.requests`),
     };
   });
   const daemonSets = arr(w.daemonSets, 'workloads.daemonSets').map((d, i) => {
     const p = `workloads.daemonSets[${i}]`;
     const o = obj(d, p);
-    only(o, p, ['name', 'namespace']);
+    only(o, p, ['name', 'namespace', 'requests']);
     return {
       name: dnsName(o.name, `${p}.name`, undefined, true),
       namespace: dnsName(o.namespace, `${p}.namespace`, 'default', true),
+      requests: requests(o.requests, `${p}.requests`),
     };
   });
   const singlePod = (o: Obj, p: string): ScenarioBarePod => {
@@ -232,18 +249,19 @@ export function scenarioFromObject(doc: unknown): Scenario {
       node: nodeName,
       emptyDir: bool(o.emptyDir, `${p}.emptyDir`),
       phase,
+      requests: requests(o.requests, `${p}.requests`),
     };
   };
   const barePods = arr(w.barePods, 'workloads.barePods').map((d, i) => {
     const p = `workloads.barePods[${i}]`;
     const o = obj(d, p);
-    only(o, p, ['name', 'namespace', 'node', 'emptyDir', 'phase']);
+    only(o, p, ['name', 'namespace', 'node', 'emptyDir', 'phase', 'requests']);
     return singlePod(o, p);
   });
   const orphanedPods = arr(w.orphanedPods, 'workloads.orphanedPods').map((d, i) => {
     const p = `workloads.orphanedPods[${i}]`;
     const o = obj(d, p);
-    only(o, p, ['name', 'namespace', 'node', 'emptyDir', 'phase', 'daemonSet']);
+    only(o, p, ['name', 'namespace', 'node', 'emptyDir', 'phase', 'requests', 'daemonSet']);
     return { ...singlePod(o, p), daemonSet: dnsName(o.daemonSet, `${p}.daemonSet`, undefined, true) };
   });
   const staticPods = arr(w.staticPods, 'workloads.staticPods').map((d, i) => {

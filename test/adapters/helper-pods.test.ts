@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelperPodLeftovers, HelperPodSentinelChecker } from '../../src/adapters/k8s/helper-pods.js';
 import { HelperPodRebooter } from '../../src/adapters/k8s/helper-pod-reboot.js';
+import { RebootNotRunError } from '../../src/core/errors.js';
 import { createPod, deletePodQuietly, followPod } from '../../src/adapters/k8s/helper-pod-run.js';
 import { settingsOf } from '../../src/adapters/k8s/helper-pod-common.js';
 import {
@@ -94,7 +95,11 @@ test('command sentinel runs on the host through nsenter', async () => {
   });
   const u = await missing.check('worker-2');
   assert.equal(u.kind, 'unknown');
-  if (u.kind === 'unknown') assert.match(u.error, /exited 127/);
+  if (u.kind === 'unknown')
+    assert.match(
+      u.error,
+      /^check on worker-2 failed: host worker-2 has no no-such-tool .*failed to execute no-such-tool/,
+    );
 });
 
 test('a check that cannot finish in time is unknown, and its pod is deleted', async () => {
@@ -157,14 +162,20 @@ test('the reboot pod reboots the node (new boot ID), and re-running it after the
   assert.equal(left.items.length, 0);
 });
 
-test('a reboot command that fails rejects with its exit code and removes the pod', async () => {
+test('a reboot command the host lacks is a RebootNotRunError naming the host, and removes the pod', async () => {
   const cluster = new KubernetesCluster(fx.clients);
   await cordoned(cluster, 'worker-1');
   const node = await cluster.getNode('worker-1');
   const rebooter = new HelperPodRebooter(fx.clients, { runId: 'r1', command: 'no-such-reboot' });
   await assert.rejects(
     rebooter.reboot('worker-1', guard(node.bootID), AbortSignal.timeout(15_000)),
-    /worker-1.*exited 127/,
+    (err: unknown) =>
+      err instanceof RebootNotRunError &&
+      err.missing === 'no-such-reboot' &&
+      /^node worker-1 was not rebooted: host worker-1 has no no-such-reboot \(nsenter: failed to execute/.test(
+        err.message,
+      ) &&
+      /--reboot-method signal/.test(err.hint ?? ''),
   );
   assert.equal((await cluster.getNode('worker-1')).bootID, node.bootID);
   assert.equal(ourPods(), 0);

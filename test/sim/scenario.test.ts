@@ -123,6 +123,31 @@ describe('scenario files', () => {
       'nodes: [{name: a, os: macos}]',
       /^nodes\[0\]\.os: must be linux or windows, not "macos"$/,
     ],
+    [
+      'an allocatable cpu that is not a quantity',
+      'nodes: [{name: a, allocatable: {cpu: lots}}]',
+      /^nodes\[0\]\.allocatable\.cpu: "lots" is not a quantity/,
+    ],
+    [
+      'an allocatable pod count of 0',
+      'nodes: [{name: a, allocatable: {pods: 0}}]',
+      /^nodes\[0\]\.allocatable\.pods: /,
+    ],
+    [
+      'an unknown allocatable resource',
+      'nodes: [{name: a, allocatable: {gpu: 1}}]',
+      /^nodes\[0\]\.allocatable\.gpu: unknown field/,
+    ],
+    [
+      'a request that is not a quantity',
+      'nodes: [{name: a}]\nworkloads: {daemonSets: [{name: d, requests: {memory: 1GB}}]}',
+      /^workloads\.daemonSets\[0\]\.requests\.memory: "1GB" is not a quantity/,
+    ],
+    [
+      'a missing program given as a path',
+      'nodes: [{name: a, missingPrograms: [/bin/systemctl]}]',
+      /^nodes\[0\]\.missingPrograms\[0\]: "\/bin\/systemctl" is not a program name/,
+    ],
     ['broken YAML', 'nodes: [', /^not valid YAML/],
   ];
   for (const [what, text, re] of bad) {

@@ -109,7 +109,8 @@ export class MemoryRebooter implements Rebooter {
   readonly triggers: { node: string; expected: string; outcome: string }[] = [];
   /** Like the kubelet after the boot: run the reboot container once more (the guard must refuse it). */
   rerunAfterBoot = true;
-  failNext: string | undefined;
+  /** The next trigger throws this (a string becomes an Error). */
+  failNext: string | Error | undefined;
   /** Runs as the trigger arrives, before its checks: what happens between the trigger's write and the pod's start. */
   beforeReboot: ((node: string) => void) | undefined;
 
@@ -121,9 +122,9 @@ export class MemoryRebooter implements Rebooter {
   async reboot(node: string, guard: RebootGuard): Promise<void> {
     const expectedBootID = guard.bootID;
     if (this.failNext !== undefined) {
-      const msg = this.failNext;
+      const failure = this.failNext;
       this.failNext = undefined;
-      throw new Error(msg);
+      throw typeof failure === 'string' ? new Error(failure) : failure;
     }
     this.beforeReboot?.(node);
     this.cluster.writes.push(`reboot ${node}`);

@@ -3,7 +3,7 @@
 // May import: core, ports, adapters/agent.
 
 import type { SentinelResult } from '../../core/types.js';
-import { RebootCancelledError } from '../../core/errors.js';
+import { RebootCancelledError, RebootNotRunError } from '../../core/errors.js';
 import { REBOOT_SIGNAL } from '../../core/keys.js';
 import type { HelperPodJanitor, RebootGuard, Rebooter, SentinelChecker } from '../../ports/node-exec.js';
 import type { HostAccess } from './host.js';
@@ -111,7 +111,30 @@ export class LocalRebooter implements Rebooter {
     }
     const argv =
       this.opts.method.kind === 'signal' ? ['kill', '-s', String(REBOOT_SIGNAL), '1'] : this.opts.method.argv;
-    const r = await this.host.run(argv, this.opts.timeoutMs ?? 30_000);
+    let r;
+    try {
+      r = await this.host.run(argv, this.opts.timeoutMs ?? 30_000);
+    } catch (err) {
+      // No nsenter in this agent's image (the spawn itself failed): nothing ran.
+      const message = err instanceof Error ? err.message : String(err);
+      if (!message.includes('ENOENT')) throw err;
+      throw new RebootNotRunError(
+        node,
+        'nsenter',
+        `node ${node} was not rebooted: the agent has no nsenter (${message})`,
+        'run the agent from an image with nsenter (util-linux)',
+      );
+    }
+    // nsenter could not exec the program: the host has none by that name (127) or cannot run it (126).
+    if (r.exitCode === 126 || r.exitCode === 127) {
+      const program = argv[0] ?? '';
+      throw new RebootNotRunError(
+        node,
+        program,
+        `node ${node} was not rebooted: host ${node} has no ${program} (${r.output.trim().slice(0, 300)})`,
+        `use --reboot-method signal, or --reboot-command with a program host ${node} has`,
+      );
+    }
     // A reboot may kill the command before it returns: 128+ (a signal) counts as accepted, like the pod's.
     if (r.exitCode !== 0 && r.exitCode < 128) {
       throw new Error(`${argv.join(' ')} exited ${r.exitCode}: ${r.output.trim().slice(0, 300)}`);

@@ -24,6 +24,8 @@ export interface HelperPodsOptions {
   /** Default DEFAULT_HELPER_IMAGE (busybox pinned by digest). */
   readonly image?: string;
   readonly imagePullSecrets?: readonly string[];
+  /** priorityClassName of the helper pods; default DEFAULT_HELPER_PRIORITY_CLASS, "" for none. */
+  readonly priorityClass?: string;
   /** Create the namespace when missing (labelled pod-security enforce=privileged). Default true. */
   readonly createNamespace?: boolean;
 }
@@ -36,6 +38,7 @@ export function settingsOf(opts: HelperPodsOptions): HelperPodSettings {
     ...(opts.process === undefined ? {} : { process: opts.process }),
     image: opts.image ?? DEFAULT_HELPER_IMAGE,
     imagePullSecrets: opts.imagePullSecrets ?? [],
+    ...(opts.priorityClass === undefined ? {} : { priorityClass: opts.priorityClass }),
   };
 }
 

@@ -3,7 +3,12 @@
 // started and then the node went NotReady or the pod was lost (all expected while a node reboots).
 // May import: core, ports, sibling k8s adapter files and node built-ins.
 
-import { formatError, RebootCancelledError, RebootDaemonError } from '../../core/errors.js';
+import {
+  formatError,
+  RebootCancelledError,
+  RebootDaemonError,
+  RebootNotRunError,
+} from '../../core/errors.js';
 import { ReadyState } from '../../core/types.js';
 import type { RebootGuard, Rebooter } from '../../ports/node-exec.js';
 import type { K8sClients } from './client.js';
@@ -16,6 +21,7 @@ import {
   HelperLabel,
   HelperRole,
   MANAGED_BY,
+  MissingExit,
   nodeLabelValue,
   rebootArgv,
   RebootMethod,
@@ -41,8 +47,47 @@ const KUBELET_SHUTTING_DOWN = 'NodeShutdown';
 /** A withdrawal (nothing rebooted) is a failed decision whose error is a RebootCancelledError. */
 type Decision = { readonly ok: true; readonly why: string } | { readonly ok: false; readonly error: unknown };
 
+/** The program the reboot argv runs on the host: after nsenter's `--`, else the argv's own first word. */
+function hostProgram(argv: readonly string[]): string {
+  const dash = argv.indexOf('--');
+  return (argv[0] === 'nsenter' && dash >= 0 ? argv[dash + 1] : argv[0]) ?? '';
+}
+
+/** A reboot pod that ran nothing because a program is missing: which, where, and the way out. */
+export function notRun(
+  node: string,
+  argv: readonly string[],
+  image: string,
+  exitCode: number,
+  message: string,
+): RebootNotRunError {
+  const said = message ? ` (${message})` : '';
+  if (exitCode === MissingExit.NoNsenter) {
+    const program = argv[0] ?? '';
+    return new RebootNotRunError(
+      node,
+      program,
+      `node ${node} was not rebooted: the helper image ${image} has no ${program}${said}`,
+      'use an image with sh and nsenter (--image), or --reboot-method signal, which needs no nsenter',
+    );
+  }
+  const program = hostProgram(argv);
+  return new RebootNotRunError(
+    node,
+    program,
+    `node ${node} was not rebooted: host ${node} has no ${program}${said}`,
+    `use --reboot-method signal (signal 39 to PID 1, no host program needed), or --reboot-command with a program host ${node} has`,
+  );
+}
+
 /** What a reboot pod's state means: accepted, failed, or not yet known. */
-function judge(s: PodState, started: boolean): Decision | undefined {
+function judge(
+  s: PodState,
+  started: boolean,
+  node: string,
+  argv: readonly string[],
+  image: string,
+): Decision | undefined {
   switch (s.kind) {
     case 'exited':
       // 0: the command returned; 128+: killed by a signal, as a shutdown does to running containers.
@@ -51,6 +96,8 @@ function judge(s: PodState, started: boolean): Decision | undefined {
         const why = s.message || 'too late: past the deadline; not rebooting';
         return { ok: false, error: new RebootCancelledError('too-late', why) };
       }
+      if (s.exitCode === MissingExit.NoNsenter || s.exitCode === MissingExit.HostLacks)
+        return { ok: false, error: notRun(node, argv, image, s.exitCode, s.message) };
       return {
         ok: false,
         error: new Error(`reboot pod exited ${s.exitCode}${s.message ? `: ${s.message}` : ''}`),
@@ -124,7 +171,7 @@ export class HelperPodRebooter implements Rebooter {
             this.opts.startGraceMs ?? 10_000,
           );
         }
-        return judge(s, started);
+        return judge(s, started, node, this.argv, this.settings.image);
       };
       followPod(this.clients, this.settings.namespace, name, observe, sig, since).then(
         resolve,
@@ -147,7 +194,8 @@ export class HelperPodRebooter implements Rebooter {
     if (await deletePodQuietly(this.clients, this.settings.namespace, name))
       this.created.get(node)?.delete(name);
     if (signal?.aborted) throw signal.reason;
-    if (decision.error instanceof RebootCancelledError) throw decision.error;
+    if (decision.error instanceof RebootCancelledError || decision.error instanceof RebootNotRunError)
+      throw decision.error;
     const cause = timeout.aborted
       ? `not confirmed within ${Math.round(timeoutMs / 1000)}s (pod ${describeState(last)})`
       : formatError(decision.error);

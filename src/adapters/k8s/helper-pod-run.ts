@@ -5,7 +5,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { K8sClients } from './client.js';
-import { apiCode, rethrow } from './api-errors.js';
+import { RebootDaemonError } from '../../core/errors.js';
+import { apiCode, apiMessage, rethrow } from './api-errors.js';
 import { listAll } from './paging.js';
 import { watchLoop } from './watch-loop.js';
 
@@ -90,8 +91,10 @@ export async function createPod(clients: K8sClients, pod: V1Pod, signal?: AbortS
         code !== undefined
           ? CREATE_RETRY_CODES.has(code)
           : typeof errno === 'string' && CREATE_RETRY_ERRORS.has(errno);
-      if (!transient || attempt >= CREATE_ATTEMPTS || signal?.aborted || !name)
+      if (!transient || attempt >= CREATE_ATTEMPTS || signal?.aborted || !name) {
+        quotaRefusal(pod, err);
         return rethrow(err, 'create', 'pods');
+      }
       try {
         await delay(250 * 2 ** (attempt - 1), undefined, signal ? { signal } : undefined);
       } catch {
@@ -99,6 +102,21 @@ export async function createPod(clients: K8sClients, pod: V1Pod, signal?: AbortS
       }
     }
   }
+}
+
+/**
+ * A cluster that limits critical priority classes (the ResourceQuota plugin's limitedResources, as GKE sets
+ * it) refuses such a pod outside kube-system unless a ResourceQuota in its namespace covers the class.
+ */
+function quotaRefusal(pod: V1Pod, err: unknown): void {
+  const cls = pod.spec?.priorityClassName;
+  const message = apiMessage(err);
+  if (!cls || apiCode(err) !== 403 || !message.includes('insufficient quota to match these scopes')) return;
+  const ns = pod.metadata?.namespace ?? '';
+  throw new RebootDaemonError(`helper pod refused in namespace ${ns}: ${message}`, {
+    hint: `this cluster admits priority class ${cls} only where a ResourceQuota allows it: apply deploy/critical-pods-quota.yaml in ${ns}, or pass --pod-priority-class ""`,
+    cause: err,
+  });
 }
 
 /** The pod an earlier attempt created, if it carries every label of ours; otherwise the 409 stands. */

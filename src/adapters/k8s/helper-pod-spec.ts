@@ -1,5 +1,5 @@
 // The helper pods' manifests (sentinel check by file or command, guarded reboot), exactly per the helper pod
-// protocol: values travel in env vars or argv, never in the shell text. Pure: builds objects, talks to nothing.
+// protocol (scripts in helper-scripts.ts): values travel in env vars or argv, never in the shell text. Pure: builds objects, talks to nothing.
 // May import: core, ports (types), node built-ins and @kubernetes/client-node types.
 
 import { createHash, randomBytes } from 'node:crypto';
@@ -39,25 +39,23 @@ export type SentinelSpec =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'command'; readonly argv: readonly string[] };
 
-export const FILE_CHECK_SCRIPT =
-  'if [ -e "$SENTINEL" ]; then if [ -r "$SENTINEL.pkgs" ]; then head -c 2048 "$SENTINEL.pkgs" > /dev/termination-log; fi; exit 10; fi; exit 0';
-export const COMMAND_CHECK_SCRIPT =
-  'nsenter -t 1 -m -- true || exit 3; nsenter -t 1 -m -- "$@" > /dev/termination-log 2>&1; rc=$?; if [ "$rc" -eq 0 ]; then exit 10; fi; if [ "$rc" -ge 126 ]; then exit "$rc"; fi; exit 0';
+import { COMMAND_CHECK_SCRIPT, FILE_CHECK_SCRIPT, REBOOT_SCRIPT } from './helper-scripts.js';
+
+export {
+  CheckExit,
+  COMMAND_CHECK_SCRIPT,
+  FILE_CHECK_SCRIPT,
+  MissingExit,
+  REBOOT_SCRIPT,
+  REBOOT_TOO_LATE_EXIT,
+} from './helper-scripts.js';
+
 /**
- * The reboot's last checks, on the host, just before the command: the boot ID (a run after the boot does
- * nothing, exit 0) and the deadline, NOT_AFTER in epoch seconds (past it, or with no readable clock, exit 12
- * and do nothing: the node may have been uncordoned and filled with pods since the last look).
+ * The helper pods' default priority class. A kubelet admits a critical pod (priority >= 2000000000) on a
+ * node at its pod limit by preempting a lower pod (pkg/kubelet/preemption); the pods request nothing, so
+ * cpu and memory never refuse them. "" gives no class (a full node then refuses them with OutOfpods).
  */
-export const REBOOT_SCRIPT =
-  'read -r cur < /proc/sys/kernel/random/boot_id; if [ "$cur" != "$EXPECTED_BOOT_ID" ]; then echo "boot id changed: $cur; not rebooting again" > /dev/termination-log; exit 0; fi; ' +
-  'if date +%s > /tmp/now && read -r now < /tmp/now && [ "$now" -le "$NOT_AFTER" ]; then exec "$@"; fi; ' +
-  'echo "too late: the clock reads \'$now\', past the deadline $NOT_AFTER (epoch seconds); not rebooting" > /dev/termination-log; exit 12';
-
-/** The reboot pod's exit code when its deadline had passed: it did nothing. */
-export const REBOOT_TOO_LATE_EXIT = 12;
-
-/** Exit codes of the check scripts. */
-export const CheckExit = { NotRequired: 0, Required: 10 } as const;
+export const DEFAULT_HELPER_PRIORITY_CLASS = 'system-node-critical';
 
 export interface HelperPodSettings {
   readonly namespace: string;
@@ -68,6 +66,8 @@ export interface HelperPodSettings {
   readonly process?: ProcessIdentity;
   readonly image: string;
   readonly imagePullSecrets: readonly string[];
+  /** priorityClassName of the pods; default DEFAULT_HELPER_PRIORITY_CLASS, "" for none. */
+  readonly priorityClass?: string;
 }
 
 /** Splits a command line on whitespace into argv; it never goes through a shell. */
@@ -196,6 +196,7 @@ function pod(
   extra: { hostPID?: boolean; hostRun?: boolean },
 ): V1Pod {
   const annotations = helperAnnotations(settings);
+  const priorityClass = settings.priorityClass ?? DEFAULT_HELPER_PRIORITY_CLASS;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -215,6 +216,7 @@ function pod(
       activeDeadlineSeconds: Math.max(1, Math.ceil(deadlineSeconds)),
       terminationGracePeriodSeconds: 0,
       tolerations: [{ operator: 'Exists' }],
+      ...(priorityClass ? { priorityClassName: priorityClass } : {}),
       ...(extra.hostPID ? { hostPID: true } : {}),
       ...(settings.imagePullSecrets.length > 0
         ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) }
@@ -228,7 +230,9 @@ function pod(
           imagePullPolicy: 'IfNotPresent',
           terminationMessagePolicy: 'File',
           terminationMessagePath: '/dev/termination-log',
-          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+          // BestEffort: no requests, so a node with no cpu or memory left still admits it (OutOfcpu and
+          // OutOfmemory test requests only); the scripts run for a second and use a few hundred kB.
+          resources: {},
           ...container,
         },
       ],

@@ -20,6 +20,7 @@ import {
   HelperLabel,
   helperPodProcess,
   MANAGED_BY,
+  MissingExit,
   sentinelPathInPod,
   splitCommand,
 } from './helper-pod-spec.js';
@@ -90,6 +91,22 @@ export class HelperPodSentinelChecker implements SentinelChecker {
     }
   }
 
+  /** The meaning of a command check's exit for a missing program or no way into the host. */
+  private missing(node: string, exitCode: number): string | undefined {
+    if (this.opts.sentinel.kind !== 'command') return undefined;
+    const program = this.opts.sentinel.argv[0] ?? '';
+    switch (exitCode) {
+      case MissingExit.NoNsenter:
+        return `check on ${node} failed: the helper image ${this.settings.image} has no nsenter (use an image with sh and nsenter: --image)`;
+      case MissingExit.HostLacks:
+        return `check on ${node} failed: host ${node} has no ${program} (fix --reboot-sentinel-command, or use --reboot-sentinel)`;
+      case MissingExit.CannotEnter:
+        return `check on ${node} failed: nsenter could not enter the host's namespaces (the pod must be privileged with hostPID: check Pod Security on namespace ${this.settings.namespace})`;
+      default:
+        return undefined;
+    }
+  }
+
   private interpret(node: string, state: PodState): SentinelResult {
     const source = SentinelSource.Probe;
     if (state.kind === 'exited') {
@@ -99,6 +116,8 @@ export class HelperPodSentinelChecker implements SentinelChecker {
       }
       if (state.exitCode === CheckExit.NotRequired) return { kind: 'not-required', source };
       const detail = state.message ? `: ${state.message}` : '';
+      const missing = this.missing(node, state.exitCode);
+      if (missing) return { kind: 'unknown', source, error: `${missing}${detail}` };
       return { kind: 'unknown', source, error: `check pod on ${node} exited ${state.exitCode}${detail}` };
     }
     const error =

@@ -3,7 +3,7 @@
 // with their PodDisruptionBudgets. Behaviours take over from there.
 // May import: src/sim/* (not the HTTP layer).
 import { nameSuffix, randomUuid } from '../random.js';
-import type { Scenario, ScenarioPodPhase } from '../scenario-types.js';
+import type { Scenario, ScenarioBarePod, ScenarioPodPhase } from '../scenario-types.js';
 import type { KObject } from '../types.js';
 import type { SimContext } from './context.js';
 import {
@@ -17,11 +17,22 @@ import {
 } from './objects.js';
 import { terminatedStatus } from './pod-stages.js';
 import { runningStatus } from './status-builders.js';
+import { admittedPods, shortfalls } from './kubelet-admission.js';
 import { unfitReason } from './pod-facts.js';
 import { adoptNode } from './wiring.js';
 import { createPod, templateHash } from './workloads.js';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Does the pod fit its node beside the pods already there (kubelet-admission.ts), with no preemption? */
+function fits(ctx: SimContext, pod: KObject, node: KObject): boolean {
+  return shortfalls(pod, node, admittedPods(ctx.pods.onNode(node.metadata.name))).length === 0;
+}
+
+/** Running and Ready when it fits its node; otherwise bound and Pending, for the kubelet to judge. */
+function createBound(ctx: SimContext, pod: KObject, node: KObject): KObject {
+  return fits(ctx, pod, node) ? createRunning(ctx, pod) : createPod(ctx, pod);
+}
 
 /** Creates the pod already scheduled, Running and Ready. */
 function createRunning(ctx: SimContext, pod: KObject): KObject {
@@ -75,7 +86,11 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
 
   let cursor = 0;
   for (const d of w.deployments) {
-    const template = podTemplate(d.name, { emptyDir: d.emptyDir, grace: d.terminationGracePeriodSeconds });
+    const template = podTemplate(d.name, {
+      emptyDir: d.emptyDir,
+      grace: d.terminationGracePeriodSeconds,
+      ...(d.requests ? { requests: d.requests } : {}),
+    });
     const dep = store.create('deployments', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -118,8 +133,13 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
     const probe = podFromTemplate(rs, rsTemplate, 'probe', {});
     const fit = nodes.filter((n) => !unfitReason(probe, n));
     for (let i = 0; i < d.replicas; i++) {
-      const node = fit.length > 0 ? fit[cursor++ % fit.length]?.metadata.name : undefined;
-      const pod = podFromTemplate(rs, rsTemplate, nameSuffix(ctx.random), {}, node);
+      // Round-robin over the nodes that fit and have room; none: Pending, for the scheduler.
+      let node: KObject | undefined;
+      for (let tried = 0; tried < fit.length && !node; tried++) {
+        const n = fit[cursor++ % fit.length] as KObject;
+        if (fits(ctx, probe, n)) node = n;
+      }
+      const pod = podFromTemplate(rs, rsTemplate, nameSuffix(ctx.random), {}, node?.metadata.name);
       if (node) createRunning(ctx, pod);
       else createPod(ctx, pod);
     }
@@ -134,7 +154,11 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
   }
 
   for (const ds of w.daemonSets) {
-    const template = podTemplate(ds.name, { tolerateAll: true, grace: 30 });
+    const template = podTemplate(ds.name, {
+      tolerateAll: true,
+      grace: 30,
+      ...(ds.requests ? { requests: ds.requests } : {}),
+    });
     const obj = store.create('daemonsets', {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -146,7 +170,7 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
       },
     });
     for (const node of nodes) {
-      createRunning(
+      createBound(
         ctx,
         podFromTemplate(
           obj,
@@ -155,13 +179,18 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
           { 'controller-revision-hash': 'rev1', 'pod-template-generation': '1' },
           node.metadata.name,
         ),
+        node,
       );
     }
   }
 
-  for (const b of w.barePods) createSingle(ctx, barePod(b.name, b.namespace, b.node, b.emptyDir), b.phase);
+  const single = (b: ScenarioBarePod, pod: KObject): KObject => {
+    const node = nodes.find((n) => n.metadata.name === b.node) as KObject;
+    return b.phase === 'Running' ? createBound(ctx, pod, node) : createSingle(ctx, pod, b.phase);
+  };
+  for (const b of w.barePods) single(b, barePod(b.name, b.namespace, b.node, b.emptyDir, b.requests));
   for (const o of w.orphanedPods) {
-    const pod = barePod(o.name, o.namespace, o.node, o.emptyDir);
+    const pod = barePod(o.name, o.namespace, o.node, o.emptyDir, o.requests);
     // The reference a DaemonSet's controller wrote, to a DaemonSet (and uid) that is no more.
     pod.metadata.ownerReferences = [
       {
@@ -173,6 +202,6 @@ export function buildCluster(ctx: SimContext, s: Scenario): void {
         blockOwnerDeletion: true,
       },
     ];
-    createSingle(ctx, pod, o.phase);
+    single(o, pod);
   }
 }

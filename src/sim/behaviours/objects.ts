@@ -2,7 +2,8 @@
 // (from templates, mirror and bare), PDBs, events, and pod/node status pieces.
 // May import: src/sim/* (not the HTTP layer).
 import { rfc3339 } from '../store.js';
-import type { ScenarioNode } from '../scenario-types.js';
+import { DEFAULT_ALLOCATABLE } from '../scenario-types.js';
+import type { ScenarioNode, ScenarioRequests } from '../scenario-types.js';
 import type { KObject } from '../types.js';
 import { MIRROR_ANNOTATION } from './pod-facts.js';
 
@@ -43,6 +44,8 @@ export function nodeObject(n: ScenarioNode, index: number, bootId: string, now: 
     ...n.labels,
   };
   const taints = [...(n.controlPlane ? [CONTROL_PLANE_TAINT] : []), ...n.taints];
+  const a = n.allocatable ?? DEFAULT_ALLOCATABLE;
+  const allocatable = { cpu: a.cpu, memory: a.memory, pods: String(a.pods) };
   const ts = rfc3339(now);
   const hb = (type: string, status: string, reason: string, message: string): any => ({
     type,
@@ -62,8 +65,10 @@ export function nodeObject(n: ScenarioNode, index: number, bootId: string, now: 
       ...(taints.length > 0 ? { taints } : {}),
     },
     status: {
-      capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: '3800m', memory: '15Gi', pods: '110', 'ephemeral-storage': '95Gi' },
+      capacity: n.allocatable
+        ? { ...allocatable, 'ephemeral-storage': '100Gi' }
+        : { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+      allocatable: { ...allocatable, 'ephemeral-storage': '95Gi' },
       conditions: [
         hb(
           'MemoryPressure',
@@ -107,7 +112,7 @@ export function namespaceObject(name: string): KObject {
 
 export function podTemplate(
   app: string,
-  opts: { emptyDir?: boolean; grace?: number; tolerateAll?: boolean },
+  opts: { emptyDir?: boolean; grace?: number; tolerateAll?: boolean; requests?: ScenarioRequests },
 ): any {
   return {
     metadata: { labels: { app } },
@@ -117,7 +122,8 @@ export function podTemplate(
           name: app,
           image: PAUSE_IMAGE,
           imagePullPolicy: 'IfNotPresent',
-          resources: {},
+          resources:
+            opts.requests && Object.keys(opts.requests).length > 0 ? { requests: opts.requests } : {},
           ...(opts.emptyDir ? { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] } : {}),
         },
       ],
@@ -197,8 +203,14 @@ export function mirrorPod(name: string, namespace: string, node: KObject): KObje
   };
 }
 
-export function barePod(name: string, namespace: string, node: string, emptyDir: boolean): KObject {
-  const t = podTemplate(name, { emptyDir });
+export function barePod(
+  name: string,
+  namespace: string,
+  node: string,
+  emptyDir: boolean,
+  requests?: ScenarioRequests,
+): KObject {
+  const t = podTemplate(name, { emptyDir, ...(requests ? { requests } : {}) });
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -7,6 +7,7 @@ import { rfc3339 } from '../store.js';
 import type { KObject } from '../types.js';
 import type { SimContext } from './context.js';
 import { runningStatus } from './status-builders.js';
+import { admittedPods, admitPod } from './kubelet-admission.js';
 import { isPodReady, isTerminating, keyOf, phaseOf } from './pod-facts.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- statuses are loose JSON */
@@ -65,6 +66,49 @@ export function terminatedStatus(
   };
 }
 
+/**
+ * The kubelet's admission as the pod starts (kubelet-admission.ts): true when admitted, after preempting
+ * the chosen pods (preemption.go: Failed, reason Preempting, with a DisruptionTarget condition); otherwise
+ * the pod is rejected as kubelet.go rejectPod does: Failed, the reason, "Pod was rejected: " + message.
+ */
+function admitted(p: KObject, ctx: SimContext): boolean {
+  const name = p.spec.nodeName as string;
+  const node = ctx.store.tryGet('nodes', undefined, name);
+  if (!node) return true;
+  const verdict = admitPod(p, node, admittedPods(ctx.pods.onNode(name), p));
+  const now = ctx.now();
+  if (!verdict.ok) {
+    writePodStatus(ctx, p, {
+      phase: 'Failed',
+      reason: verdict.reason,
+      message: `Pod was rejected: ${verdict.message}`,
+      startTime: rfc3339(now),
+    });
+    ctx.record.append({ kind: 'podKilled', at: now, node: name, pod: keyOf(p), reason: verdict.reason });
+    return false;
+  }
+  for (const victim of verdict.preempt) {
+    const st = terminatedStatus(victim, now, 137, 'Error', '', 'Failed', 'Preempting', PREEMPTED);
+    st.conditions = [
+      ...(st.conditions ?? []).filter((c: any) => c.type !== 'DisruptionTarget'),
+      {
+        type: 'DisruptionTarget',
+        status: 'True',
+        reason: 'TerminationByKubelet',
+        message: 'Pod was preempted by Kubelet to accommodate a critical pod.',
+        lastProbeTime: null,
+        lastTransitionTime: rfc3339(now),
+      },
+    ];
+    writePodStatus(ctx, victim, st);
+    ctx.record.append({ kind: 'podKilled', at: now, node: name, pod: keyOf(victim), reason: 'Preempting' });
+    ctx.enqueue(`pod:${keyOf(victim)}`);
+  }
+  return true;
+}
+
+const PREEMPTED = 'Preempted in order to admit critical pod';
+
 /** The kubelet's view of pods, in order; several may be armed for one pod (e.g. run and deadline). */
 export const POD_STAGES: readonly PodStage[] = [
   {
@@ -89,7 +133,9 @@ export const POD_STAGES: readonly PodStage[] = [
     name: 'start',
     match: (p, ctx) => live(p, ctx) && phaseOf(p) === 'Pending',
     delay: (_p, ctx) => ctx.delay(ctx.timing.podStartSeconds),
-    apply: (p, ctx) => writePodStatus(ctx, p, runningStatus(p, ctx.now(), false)),
+    apply: (p, ctx) => {
+      if (admitted(p, ctx)) writePodStatus(ctx, p, runningStatus(p, ctx.now(), false));
+    },
   },
   {
     name: 'ready',

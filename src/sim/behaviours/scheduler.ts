@@ -1,10 +1,11 @@
 // The scheduler: binds pending pods without a node to a Ready, schedulable node whose taints they
-// tolerate, spreading by the fewest active pods (ties by name). A pod that fits nowhere stays Pending
-// with PodScheduled=False/Unschedulable until a node becomes available.
+// tolerate and whose allocatable holds their requests, spreading by the fewest active pods (ties by name).
+// A pod that fits nowhere stays Pending with PodScheduled=False/Unschedulable until a node becomes available.
 // May import: src/sim/* (not the HTTP layer).
 import type { KObject } from '../types.js';
 import type { SimContext } from './context.js';
 import { condition } from './objects.js';
+import { shortfalls } from './kubelet-admission.js';
 import { isActive, isTerminating, keyOf, nodeReadyStatus, unfitReason } from './pod-facts.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- statuses are loose JSON */
@@ -31,7 +32,9 @@ export function pickNode(
       nodeReadyStatus(n) !== 'True' || !ctx.nodeUp(name)
         ? 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }'
         : unfitReason(pod, n);
-    if (!why && activeCount(ctx, name) >= Number(n.status?.allocatable?.pods ?? 110)) why = 'Too many pods';
+    // NodeResourcesFit: the pods count, then cpu and memory against the requests of every pod bound there.
+    const short = why ? [] : shortfalls(pod, n, ctx.pods.onNode(name).filter(isActive));
+    if (short[0]) why = short[0].resource === 'pods' ? 'Too many pods' : `Insufficient ${short[0].resource}`;
     if (why) {
       reasons.set(why, (reasons.get(why) ?? 0) + 1);
       continue;

@@ -25,6 +25,7 @@ export function adoptNode(
     now: () => ctx.now(),
     ...(spec?.sentinelCommand ? { sentinelCommand: spec.sentinelCommand } : {}),
     ...(spec?.osImage ? { osImage: spec.osImage } : {}),
+    ...(spec?.missingPrograms ? { missingPrograms: spec.missingPrograms } : {}),
   });
   host.onReboot = (via) => triggerReboot(ctx, name, via);
   ctx.hosts.set(name, host);

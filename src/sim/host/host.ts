@@ -28,6 +28,8 @@ export interface SimHostOptions {
   readonly sentinelCommand?: SentinelCommandSpec;
   /** The host's clock (epoch ms): the simulated cluster's. Default the machine's. */
   readonly now?: () => number;
+  /** Programs this host does not have (e.g. systemctl on a host without systemd): "not found" there. */
+  readonly missingPrograms?: readonly string[];
 }
 
 export class SimHost {
@@ -56,9 +58,11 @@ export class SimHost {
     const os = opts.osImage ?? 'Ubuntu 24.04.1 LTS';
     this.fs.put('/etc/os-release', `PRETTY_NAME="${os}"\nNAME="${os.split(' ')[0] ?? os}"\nID=linux\n`);
     this.fs.put('/etc/hostname', `${opts.node}\n`);
+    const missing = new Set(opts.missingPrograms ?? []);
     this.api = {
       fs: this.fs,
       program: (name) => this.program(name),
+      lacks: (name) => missing.has(name),
       now: opts.now ?? (() => Date.now()),
       // systemd as PID 1 reboots on SIGRTMIN+5 (39) and ignores what it has no handler for here.
       signalInit: (sig) => {

@@ -150,6 +150,7 @@ export function lookup(name: string, proc: ProcContext): Command | undefined {
     base = name.slice(slash + 1);
   }
   if (base === '[' || base === 'test') return COMMON[base];
+  if (proc.onHost ? proc.host.lacks(base) : proc.imageLacks?.has(base)) return undefined;
   const hostProgram = proc.onHost ? proc.host.program(base) : undefined;
   return hostProgram ?? (Object.hasOwn(COMMON, base) ? COMMON[base] : undefined);
 }

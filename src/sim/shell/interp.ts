@@ -1,8 +1,8 @@
 // Evaluator of the simulated POSIX-shell subset. Runs synchronously against a ProcContext (a container or a
-// host); never touches a real shell or file. Special built-ins (exit, exec, read, export, shift, cd, :) live
-// here; every other command comes from ./commands.js.
+// host); never touches a real shell or file. Special built-ins (exit, exec, read, export, shift, cd, :) and
+// `command` live here; every other command comes from ./exec.js.
 // May import: src/sim/shell/*.
-import { runCommand } from './exec.js';
+import { lookup, runCommand } from './exec.js';
 import { expandSingle, expandWord } from './expand.js';
 import type { ExpandEnv } from './expand.js';
 import { ShellSyntaxError } from './lexer.js';
@@ -19,6 +19,8 @@ export interface ShellOptions {
   readonly io: Io;
   readonly proc: ProcContext;
 }
+
+const BUILTINS = new Set(['exit', 'exec', 'read', 'export', 'shift', ':', 'cd', 'command']);
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -200,9 +202,25 @@ class Interp implements ExpandEnv {
         return 0;
       case 'cd':
         return 0;
+      case 'command':
+        return this.commandBuiltin(args, values, rio);
       default:
         return this.external(argv, values, rio);
     }
+  }
+
+  /** `command -v NAME` (exit 1 when there is no such command) and `command NAME ARGS` (skips functions). */
+  private commandBuiltin(args: string[], values: readonly (readonly [string, string])[], io: Io): number {
+    if (args[0] !== '-v') return args.length === 0 ? 0 : this.external(args, values, io);
+    const name = args[1];
+    if (name === undefined) return 0;
+    if (BUILTINS.has(name)) {
+      io.out(`${name}\n`);
+      return 0;
+    }
+    if (!lookup(name, this.opts.proc)) return 1;
+    io.out(name.includes('/') ? `${name}\n` : `/bin/${name}\n`);
+    return 0;
   }
 
   private exitCode(arg: string | undefined, io: Io): number {

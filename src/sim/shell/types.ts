@@ -53,6 +53,8 @@ export interface HostApi {
   readonly fs: FsView;
   /** A host-only program (systemctl, reboot, a scenario's sentinel command), by base name. */
   program(name: string): Command | undefined;
+  /** A program the host does not have, even a common one (nsenter, true, sh on an immutable OS). */
+  lacks(name: string): boolean;
   /** Deliver a signal, by number, to the host's PID 1. */
   signalInit(signal: number): void;
   /** The host's clock, epoch ms (a container shares it: there is one kernel clock). */
@@ -67,6 +69,8 @@ export interface ProcContext {
   readonly hostPid: boolean;
   readonly privileged: boolean;
   readonly host: HostApi;
+  /** Programs the container's image does not have (e.g. nsenter in a custom image); default none. */
+  readonly imageLacks?: ReadonlySet<string>;
 }
 
 export type Command = (argv: readonly string[], io: Io, proc: ProcContext) => number;
