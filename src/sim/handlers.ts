@@ -145,12 +145,16 @@ function checkEvictionVersion(ctx: HandlerContext, body: unknown): void {
     throw badRequest(unknownEvictionVersionMessage(apiVersion));
 }
 
-/** The NamespaceLifecycle admission for creates: nothing new in a namespace that is being deleted. */
+/**
+ * The NamespaceLifecycle admission for creates (plugin/pkg/admission/namespace/lifecycle): nothing in a
+ * namespace that does not exist (404 `namespaces "x" not found`), nothing new in one that is being deleted.
+ */
 function admitCreate(store: Store, route: ResourceRoute, name: string): void {
   const ns = route.namespace;
-  if (ns === undefined) return;
-  const phase: unknown = store.tryGet('namespaces', undefined, ns)?.status?.phase;
-  if (phase === 'Terminating') throw namespaceTerminating(route.type, name, ns);
+  if (ns === undefined || !route.type.namespaced) return;
+  const namespace = store.tryGet('namespaces', undefined, ns);
+  if (namespace === undefined) throw notFound('namespaces', ns);
+  if (namespace.status?.phase === 'Terminating') throw namespaceTerminating(route.type, name, ns);
 }
 
 /** Serves one resource request; throws StatusError for the caller to send. */

@@ -19,6 +19,7 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { generatePki } from './pki.js';
 import { realClock } from './clock.js';
 import { createStore } from './store.js';
+import { ensureSystemNamespaces } from './behaviours/bootstrap.js';
 import type { Scenario } from './scenario-types.js';
 
 export type {
@@ -166,6 +167,7 @@ async function serve(
   const clock = given?.clock ?? opts.clock ?? realClock(opts.timeScale ?? 1);
   const store = given?.store ?? opts.store ?? createStore(clock);
   const hooks = given?.hooks ?? opts.hooks ?? basicHooks(store);
+  ensureSystemNamespaces(store);
   // A built cluster's faults are its scenario's (SimCluster.faults = toSimFaults(scenario)).
   const faults = opts.faults ?? given?.faults;
   const authorize = opts.authorize ?? (opts.rbacRoles ? authorizerFromRoles(opts.rbacRoles) : undefined);

@@ -42,6 +42,7 @@ export const RESOURCES: readonly ResourceType[] = Object.freeze([
   rt('', 'pods', 'Pod', true, ['po']),
   rt('', 'events', 'Event', true, ['ev']),
   rt('', 'configmaps', 'ConfigMap', true, ['cm']),
+  rt('', 'resourcequotas', 'ResourceQuota', true, ['quota']),
   rt('', 'serviceaccounts', 'ServiceAccount', true, ['sa']),
   rt('apps', 'daemonsets', 'DaemonSet', true, ['ds']),
   rt('apps', 'deployments', 'Deployment', true, ['deploy']),

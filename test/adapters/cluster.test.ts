@@ -6,6 +6,7 @@ import { makeClients } from '../../src/adapters/k8s/client.js';
 import { ConflictError, PermissionError } from '../../src/core/errors.js';
 import { startFixture, nodeObj, podObj, until } from './sim-fixture.js';
 import type { Fixture } from './sim-fixture.js';
+import type { KObject } from '../../src/sim/types.js';
 
 let fx: Fixture;
 let cluster: KubernetesCluster;
@@ -193,6 +194,12 @@ test('evicting a pod that does not exist counts as gone (404)', async () => {
 });
 
 test('evicting an existing pod is accepted', async () => {
+  // A pod lives in a namespace that exists: the server refuses any create, evictions too, in one that does not.
+  fx.sim.store.create('namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'ev' },
+  } as KObject);
   const pod = fx.sim.store.create('pods', podObj('ev', 'victim', 'n2'));
   const r = await cluster.evictPod({ namespace: 'ev', name: 'victim', uid: pod.metadata.uid ?? '' }, 0);
   assert.deepEqual(r, { kind: 'evicted' });

@@ -13,18 +13,18 @@ import { WATCH_DEFAULTS } from '../../src/cli/options-watch.js';
 const load = async (path: string): Promise<any[]> =>
   parseAllDocuments(await readFile(path, 'utf8')).map((d) => d.toJSON() as any).filter(Boolean);
 
-test('deploy/rbac.yaml holds exactly the manifests `reboot-daemon rbac` prints', async () => {
+test('deploy/00-rbac.yaml holds exactly the manifests `reboot-daemon rbac` prints', async () => {
   // Compared as parsed documents, so a formatter may re-indent the file; any change of content fails.
   const printed = parseAllDocuments(
     renderRbac({ namespace: 'reboot-daemon', serviceAccount: 'reboot-daemon', events: true }, 'yaml'),
   ).map((d) => d.toJSON() as unknown);
-  assert.deepEqual(await load('deploy/rbac.yaml'), printed);
+  assert.deepEqual(await load('deploy/00-rbac.yaml'), printed);
 });
 
 test('the watch Deployment: one non-root replica of the pinned image, with the RBAC ServiceAccount', async () => {
   const [dep] = await load('deploy/watch-deployment.yaml');
   const version = (JSON.parse(await readFile('package.json', 'utf8')) as { version: string }).version;
-  const sa = (await load('deploy/rbac.yaml')).find((m) => m.kind === 'ServiceAccount');
+  const sa = (await load('deploy/00-rbac.yaml')).find((m) => m.kind === 'ServiceAccount');
   assert.equal(dep.kind, 'Deployment');
   assert.equal(dep.spec.replicas, 1);
   const pod = dep.spec.template.spec;
@@ -42,7 +42,7 @@ test('the watch Deployment: one non-root replica of the pinned image, with the R
 test('the agent DaemonSet: host /run read-only, node name, control-plane tolerations, resources, pinned image', async () => {
   const [ds] = await load('deploy/agent-daemonset.yaml');
   const version = (JSON.parse(await readFile('package.json', 'utf8')) as { version: string }).version;
-  const rbac = await load('deploy/rbac.yaml');
+  const rbac = await load('deploy/00-rbac.yaml');
   const ns = rbac.find((m) => m.kind === 'Namespace');
   assert.equal(ns.metadata.labels['pod-security.kubernetes.io/enforce'], 'privileged');
   assert.equal(ds.kind, 'DaemonSet');

@@ -77,6 +77,7 @@ for (const [minor, gitVersion] of [
         'role.rbac.authorization.k8s.io/reboot-daemon created',
         'rolebinding.rbac.authorization.k8s.io/reboot-daemon created',
         'deployment.apps/reboot-daemon-watch created',
+        'resourcequota/reboot-daemon-critical-pods created',
       ])
         assert.ok(first.stdout.includes(obj), `${obj} missing from:\n${first.stdout}`);
       const again = await e.kubectl(['apply', '-f', DEPLOY]);
@@ -145,7 +146,7 @@ for (const [minor, gitVersion] of [
       await e.kubectl([
         'apply',
         '-f',
-        join(DEPLOY, 'rbac.yaml'),
+        join(DEPLOY, '00-rbac.yaml'),
         '-f',
         join(DEPLOY, 'watch-deployment.yaml'),
       ]);

@@ -240,3 +240,14 @@ test('pods: spec.host is the old name of spec.nodeName, and status.podIPs is acc
   );
   assert.equal(ips.status, 200);
 });
+
+test('a create in a namespace that does not exist is 404 namespaces "x" not found (NamespaceLifecycle admission)', async () => {
+  const pod = { ...badPod, metadata: { name: 'p', namespace: 'nowhere' } };
+  const r = await api(t, 'POST', '/api/v1/namespaces/nowhere/pods', { body: pod });
+  assert.equal(r.status, 404);
+  const body = r.json as { reason: string; message: string; details: { name: string; kind: string } };
+  assert.equal(body.reason, 'NotFound');
+  assert.equal(body.message, 'namespaces "nowhere" not found');
+  assert.deepEqual([body.details.name, body.details.kind], ['nowhere', 'namespaces']);
+  assert.equal(store.tryGet('pods', 'nowhere', 'p'), undefined);
+});

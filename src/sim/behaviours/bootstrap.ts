@@ -4,7 +4,7 @@
 // May import: src/sim/* (not the HTTP layer).
 import { nameSuffix, randomUuid } from '../random.js';
 import type { Scenario, ScenarioBarePod, ScenarioPodPhase } from '../scenario-types.js';
-import type { KObject } from '../types.js';
+import type { KObject, Store } from '../types.js';
 import type { SimContext } from './context.js';
 import {
   barePod,
@@ -23,6 +23,16 @@ import { adoptNode } from './wiring.js';
 import { createPod, templateHash } from './workloads.js';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * The namespaces every API server has from its start (kube-apiserver's system namespaces controller,
+ * pkg/controlplane/controller/systemnamespaces): a store that lacks one gets it.
+ */
+export function ensureSystemNamespaces(store: Store): void {
+  for (const ns of SYSTEM_NAMESPACES)
+    if (store.tryGet('namespaces', undefined, ns) === undefined)
+      store.create('namespaces', namespaceObject(ns));
+}
 
 /** Does the pod fit its node beside the pods already there (kubelet-admission.ts), with no preemption? */
 function fits(ctx: SimContext, pod: KObject, node: KObject): boolean {

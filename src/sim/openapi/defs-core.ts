@@ -1,5 +1,5 @@
 // Schemas of the core/v1 kinds the simulator serves besides pods' insides: Pod, Node, Namespace, Event,
-// ConfigMap and ServiceAccount.
+// ConfigMap, ServiceAccount and ResourceQuota.
 // May import: ./model.js, ./defs-pod.js.
 import {
   bool,
@@ -108,6 +108,32 @@ export const CORE_DEFINITIONS: Definitions = {
     binaryData: stringMap('Binary configuration data, base64 encoded.'),
     immutable: bool('If true, the data cannot be updated.'),
   }),
+  [`${CORE}.ResourceQuota`]: kind(
+    v1('ResourceQuota'),
+    'ResourceQuota sets aggregate quota restrictions enforced per namespace.',
+    {
+      spec: obj('ResourceQuotaSpec defines the desired hard limits to enforce for Quota.', {
+        hard: stringMap('The set of desired hard limits for each named resource (quantities).'),
+        scopes: strings('A collection of filters that must match each object tracked by a quota.'),
+        scopeSelector: obj(
+          'A collection of filters like scopes that must match each object tracked by a quota.',
+          {
+            matchExpressions: list(
+              'A list of scope selector requirements by scope of the resources.',
+              obj('A scope selector requirement.', {
+                scopeName: str('The name of the scope that the selector applies to (e.g. PriorityClass).'),
+                operator: str(
+                  "Represents a scope's relationship to a set of values: In, NotIn, Exists, DoesNotExist.",
+                ),
+                values: strings('An array of string values.'),
+              }),
+            ),
+          },
+        ),
+      }),
+      status: open('Status defines the actual enforced quota and its current usage. Read-only.'),
+    },
+  ),
   [`${CORE}.ServiceAccount`]: kind(
     v1('ServiceAccount'),
     'ServiceAccount binds together a name understood by users and by peripheral systems, for an identity, a principal that can be authenticated and authorized, and a set of secrets.',
