@@ -76,8 +76,11 @@ export function seedSmallCluster(store: Store): KObject[] {
   const add = (resource: string, obj: KObject): void => {
     out.push(store.create(resource, obj));
   };
+  // A running simulator already has the system namespaces, as every API server does.
   for (const ns of ['default', 'kube-system', 'shop']) {
-    add('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const have = store.tryGet('namespaces', undefined, ns);
+    if (have) out.push(have);
+    else add('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
   add('nodes', node('cp-1', '10.0.0.10', 'control-plane'));
   add('nodes', node('worker-1', '10.0.0.11'));
